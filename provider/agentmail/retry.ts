@@ -1,0 +1,95 @@
+/**
+ * The one place that decides whether a failed request is tried again, and when.
+ *
+ * undici's retry interceptor knows idempotent methods only; AgentMail's POST /api-keys has no
+ * idempotency key, yet a 429 or a connection that never opened is safe to retry for it too, and an
+ * ambiguous POST failure must NOT be retried blindly (a second key would be created). So the rules are
+ * written here, as a pure function that the transport consults after every attempt.
+ */
+
+/** Retry and timeout settings. Every field has a default (`DEFAULT_RETRY_POLICY`) and can be overridden. */
+export interface RetryPolicy {
+  /** Attempts per request, the first included. Default 4. */
+  readonly maxAttempts: number;
+  /** First backoff delay; doubled each retry, with full jitter. Default 250 ms. */
+  readonly baseDelayMs: number;
+  /** Largest backoff delay. Default 8,000 ms. */
+  readonly maxDelayMs: number;
+  /** Largest wait honoured from a `Retry-After` header. Default 30,000 ms. */
+  readonly maxRetryAfterMs: number;
+  /** Overall deadline for one operation, retries included. Default 120,000 ms. */
+  readonly deadlineMs: number;
+  /** Time to open a connection. Default 10,000 ms. */
+  readonly connectTimeoutMs: number;
+  /** Time to receive the response headers once the request is sent. Default 30,000 ms. */
+  readonly headersTimeoutMs: number;
+  /** Time allowed between two chunks of the response body. Default 30,000 ms. */
+  readonly bodyTimeoutMs: number;
+}
+
+/** The defaults: a few quick retries, bounded waits, no operation longer than two minutes. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 30_000,
+  deadlineMs: 120_000,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+});
+
+/** What happened on one attempt. @internal */
+export type Outcome =
+  | { readonly kind: "status"; readonly status: number; readonly retryAfterMs?: number | undefined }
+  /** No answer. `maybeReceived` is false only when the request surely never reached the server. */
+  | { readonly kind: "network"; readonly maybeReceived: boolean };
+
+/** @internal */
+export type Decision = { readonly retry: false } | { readonly retry: true; readonly delayMs: number };
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "DELETE", "PUT", "OPTIONS"]);
+
+/**
+ * Whether to retry after `attempt` (1-based) ended with `outcome`.
+ * - 429 and 408: every method (the request was not processed), honouring `Retry-After` up to the cap.
+ * - A connection that never reached the server: every method.
+ * - 5xx and failures after the request may have arrived: idempotent methods only.
+ * - Any other 4xx: never.
+ * @internal
+ */
+export function decideRetry(
+  method: string,
+  attempt: number,
+  outcome: Outcome,
+  policy: RetryPolicy,
+  elapsedMs: number,
+  random: () => number = Math.random,
+): Decision {
+  if (attempt >= policy.maxAttempts) return { retry: false };
+  const idempotent = IDEMPOTENT.has(method.toUpperCase());
+  let retryable: boolean;
+  let floorMs = 0;
+  if (outcome.kind === "network") {
+    retryable = idempotent || !outcome.maybeReceived;
+  } else if (outcome.status === 429 || outcome.status === 408) {
+    retryable = true;
+    floorMs = Math.min(outcome.retryAfterMs ?? 0, policy.maxRetryAfterMs);
+  } else {
+    retryable = outcome.status >= 500 && idempotent;
+  }
+  if (!retryable) return { retry: false };
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const delayMs = Math.max(floorMs, Math.floor(random() * ceiling));
+  if (elapsedMs + delayMs >= policy.deadlineMs) return { retry: false };
+  return { retry: true, delayMs };
+}
+
+/** `Retry-After` in milliseconds: seconds or an HTTP date; undefined when absent or unreadable. @internal */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

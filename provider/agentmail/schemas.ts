@@ -1,0 +1,96 @@
+/**
+ * zod schemas of AgentMail's wire format (snake_case, as agentmail-api.md documents it). Every answer
+ * the client reads goes through one of these: an unexpected body becomes a clear error, never
+ * `undefined` further down. Unknown fields are dropped so that a new API field does not break us.
+ */
+import { z } from "zod";
+
+const timestamp = z.string().min(1);
+const permissionsWire = z.record(z.string(), z.boolean());
+
+/** @internal */
+export const PodSchema = z.object({
+  pod_id: z.string().min(1),
+  name: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  client_id: z.string().nullish(),
+});
+/** @internal */
+export type Pod = z.infer<typeof PodSchema>;
+
+/** @internal */
+export const PodListSchema = z.object({
+  count: z.number().int().nonnegative(),
+  limit: z.number().int().nullish(),
+  next_page_token: z.string().nullish(),
+  pods: z.array(PodSchema),
+});
+
+/** A bearer key as lists show it: never the secret. @internal */
+export const BearerKeySchema = z.object({
+  type: z.literal("bearer"),
+  api_key_id: z.string().min(1),
+  prefix: z.string(),
+  name: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp.nullish(),
+  pod_id: z.string().nullish(),
+  inbox_id: z.string().nullish(),
+  used_at: timestamp.nullish(),
+  permissions: permissionsWire.nullish(),
+  expires_at: timestamp.nullish(),
+});
+/** @internal */
+export type BearerKey = z.infer<typeof BearerKeySchema>;
+
+// Lists may also hold public keys (and maybe kinds not known yet): they are skipped, not rejected.
+const ListedKeySchema = z.union([BearerKeySchema, z.object({ type: z.string() }).loose()]);
+
+/** @internal */
+export const ApiKeyListSchema = z.object({
+  count: z.number().int().nonnegative(),
+  next_page_token: z.string().nullish(),
+  api_keys: z.array(ListedKeySchema),
+});
+
+/** The answer to Create API Key: the only time the secret `api_key` is returned. @internal */
+export const CreatedKeySchema = z.object({
+  api_key_id: z.string().min(1),
+  api_key: z.string().min(1),
+  prefix: z.string(),
+  name: z.string(),
+  pod_id: z.string().nullish(),
+  inbox_id: z.string().nullish(),
+  permissions: permissionsWire.nullish(),
+  created_at: timestamp,
+  expires_at: timestamp.nullish(),
+});
+/** @internal */
+export type CreatedKey = z.infer<typeof CreatedKeySchema>;
+
+/** @internal */
+export const IdentitySchema = z.object({
+  scope_type: z.enum(["organization", "pod", "inbox"]),
+  scope_id: z.string(),
+  organization_id: z.string(),
+  pod_id: z.string().nullish(),
+  inbox_id: z.string().nullish(),
+  api_key_id: z.string().nullish(),
+});
+/** @internal */
+export type Identity = z.infer<typeof IdentitySchema>;
+
+/** `ErrorResponse`, `ValidationErrorResponse` and the gateway's bare `{message}`, in one lenient shape. @internal */
+export const ErrorBodySchema = z.object({
+  name: z.string().optional(),
+  message: z.string().optional(),
+  code: z.string().optional(),
+  fix: z.string().optional(),
+  docs: z.string().optional(),
+  errors: z
+    .array(z.object({ path: z.unknown().optional(), message: z.string().optional() }).loose())
+    .optional(),
+});
+/** @internal */
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

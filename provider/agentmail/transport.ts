@@ -1,0 +1,164 @@
+/**
+ * The thin transport: send one request, retry it by the rules of `retry.ts`, parse and validate the
+ * answer with zod, map an error status to `ApiError`. One method per endpoint lives in `client.ts`.
+ */
+import { Agent, request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import type { Credentials } from "./credentials";
+import { ApiError, NetworkError, ResponseError, type RequestInfo } from "./errors";
+import { redact } from "./redact";
+import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome, type RetryPolicy } from "./retry";
+import { ErrorBodySchema } from "./schemas";
+
+/** What the transport needs: where, as whom, how patiently, through which dispatcher. */
+export interface TransportOptions {
+  readonly credentials: Credentials;
+  readonly policy?: Partial<RetryPolicy> | undefined;
+  /** An undici dispatcher; default: one shared keep-alive `Agent` per connect timeout. */
+  readonly dispatcher?: Dispatcher | undefined;
+  /** Injected for tests: the backoff's randomness and the sleep between attempts. */
+  readonly random?: (() => number) | undefined;
+}
+
+/** One logical request. @internal */
+export interface Call<S extends z.ZodType | undefined> {
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined;
+  readonly body?: unknown;
+  /** Schema of a 2xx body; `undefined` for answers without one (204). */
+  readonly schema: S;
+}
+
+/** Codes of failures that happen before a byte of the request can have reached the server. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+const agents = new Map<number, Agent>();
+function sharedAgent(connectTimeoutMs: number): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (agent === undefined) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 4_000 });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+/** @internal */
+export class Transport {
+  readonly credentials: Credentials;
+  readonly policy: RetryPolicy;
+  private readonly dispatcher: Dispatcher;
+  private readonly random: () => number;
+
+  constructor(options: TransportOptions) {
+    this.credentials = options.credentials;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    this.dispatcher = options.dispatcher ?? sharedAgent(this.policy.connectTimeoutMs);
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends `call`, retrying where `decideRetry` allows; resolves to the validated body. */
+  async send<S extends z.ZodType | undefined>(call: Call<S>): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
+    const info: RequestInfo = { method: call.method, path: call.path, credential: this.credentials.description };
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attempt(call, info, started);
+      if (result.ok) return result.value as S extends z.ZodType ? z.infer<S> : undefined;
+      const decision = decideRetry(call.method, attempt, result.outcome, this.policy, Date.now() - started, this.random);
+      if (!decision.retry) throw result.error;
+      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    }
+  }
+
+  private async attempt(
+    call: Call<z.ZodType | undefined>,
+    info: RequestInfo,
+    started: number,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; outcome: Outcome; error: Error }> {
+    const remaining = this.policy.deadlineMs - (Date.now() - started);
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await request(this.url(call), {
+        method: call.method,
+        dispatcher: this.dispatcher,
+        headers: {
+          authorization: `Bearer ${this.credentials.apiKey}`,
+          accept: "application/json",
+          ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: call.body === undefined ? null : JSON.stringify(call.body),
+        headersTimeout: this.policy.headersTimeoutMs,
+        bodyTimeout: this.policy.bodyTimeoutMs,
+        signal: AbortSignal.timeout(Math.max(1, remaining)),
+      });
+      text = await res.body.text();
+    } catch (e) {
+      const code = errorCode(e);
+      const maybeReceived = !NOT_SENT.has(code);
+      const detail = redact(e instanceof Error ? e.message : String(e), [this.credentials.apiKey]);
+      return { ok: false, outcome: { kind: "network", maybeReceived }, error: new NetworkError(info, code, detail, maybeReceived) };
+    }
+    const status = res.statusCode;
+    if (status >= 200 && status < 300) {
+      if (call.schema === undefined) return { ok: true, value: undefined };
+      return { ok: true, value: this.parse(call.schema, text, info, status) };
+    }
+    const body = ErrorBodySchema.safeParse(safeJson(text));
+    const error = new ApiError(info, status, body.success ? redactBody(body.data, this.credentials.apiKey) : {
+      message: redact(text.slice(0, 200), [this.credentials.apiKey]) || undefined,
+    });
+    return { ok: false, outcome: { kind: "status", status, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) }, error };
+  }
+
+  private parse(schema: z.ZodType, text: string, info: RequestInfo, status: number): unknown {
+    const json = safeJson(text);
+    if (json === NOT_JSON) throw withBody(new ResponseError(info, status, "not JSON"), undefined);
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    // zod's messages name paths and expected types, never the received values (which may hold a key).
+    const problem = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+    throw withBody(new ResponseError(info, status, problem), json);
+  }
+
+  private url(call: Call<z.ZodType | undefined>): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return `${this.credentials.baseUrl}${call.path}${qs ? `?${qs}` : ""}`;
+  }
+}
+
+const NOT_JSON = Symbol("not json");
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** Keeps the unparsed body on the error for the caller, hidden from `JSON.stringify` and `inspect`. */
+function withBody(error: ResponseError, body: unknown): ResponseError {
+  Object.defineProperty(error, "body", { value: body, enumerable: false });
+  return error;
+}
+
+/** The body that came with a `ResponseError`, if any (it may hold a secret: never print it). @internal */
+export function responseBody(error: ResponseError): unknown {
+  return (error as unknown as { body?: unknown }).body;
+}
+
+function redactBody<T extends Record<string, unknown>>(body: T, apiKey: string): T {
+  const out: Record<string, unknown> = { ...body };
+  for (const k of ["message", "fix", "name"]) if (typeof out[k] === "string") out[k] = redact(out[k] as string, [apiKey]);
+  return out as T;
+}
+
+function errorCode(e: unknown): string {
+  const err = e as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  if (typeof err?.code === "string") return err.code;
+  if (typeof err?.cause?.code === "string") return err.cause.code;
+  if (err?.name === "TimeoutError") return "DEADLINE_EXCEEDED";
+  return typeof err?.name === "string" ? err.name : "UNKNOWN";
+}

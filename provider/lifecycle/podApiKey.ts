@@ -1,0 +1,157 @@
+/**
+ * The PodApiKey dynamic provider's logic, as plain async functions over plain values.
+ * Every input change replaces the key (the API cannot change a key's pod or expiry, and a new key with
+ * the new grant is the only way to narrow one safely): the new key is created first, then the old one
+ * revoked, so a rotation never leaves the consumer without a working key.
+ */
+import type { BearerKey, CreatedKey } from "../agentmail/schemas";
+import { grantFromWire, grantOf, grantToObject, grantToWire, sameGrant, type Grant } from "../agentmail/permissions";
+import { isApiError } from "../agentmail/errors";
+import type { LifecycleContext } from "./context";
+import { autoName } from "./naming";
+import { compact } from "./outputs";
+import { validatePodApiKeyInputs, type Failure } from "./podApiKeyInputs";
+import { isUnknown } from "./unknown";
+import { createKeyOnce } from "./createKey";
+import { confirmGone } from "./gone";
+
+/** The outputs stored in state. `apiKey` is the secret. @internal */
+export interface PodApiKeyState {
+  podId: string;
+  name: string;
+  permissions?: Record<string, boolean>;
+  expiresAt?: string;
+  apiKeyId: string;
+  apiKey?: string;
+  prefix: string;
+  createdAt: string;
+  inboxId?: string;
+  autoNamePrefix?: string;
+}
+
+type Props = Record<string, unknown>;
+
+const REPLACING = ["podId", "name", "permissions", "expiresAt"] as const;
+
+/** @internal */
+export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }> {
+  const result = validatePodApiKeyInputs(news, olds);
+  if (result.failures.length > 0) return { inputs: news, failures: result.failures };
+  const prefix = typeof news["autoNamePrefix"] === "string" ? news["autoNamePrefix"] : "key";
+  const name = news["name"] ?? autoName(prefix, olds["name"]);
+  return { inputs: compact({ ...news, name }), failures: [] };
+}
+
+/** @internal */
+export async function diff(
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const replaces: string[] = REPLACING.filter((field) => changed(field, olds[field], news[field]));
+  // A state without the secret (a create that failed half-way) holds a key nobody can use: replace it.
+  if (olds["apiKey"] === undefined && olds["apiKeyId"] !== undefined) replaces.push("apiKey");
+  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+function changed(field: (typeof REPLACING)[number], old: unknown, now: unknown): boolean {
+  if (isUnknown(now)) return true;
+  switch (field) {
+    case "permissions": {
+      const values = now !== null && typeof now === "object" ? Object.values(now) : [];
+      if (values.some(isUnknown)) return true;
+      return !sameGrant(grantOf(old as Props | undefined), grantOf(now as Props | undefined));
+    }
+    case "expiresAt":
+      return instant(old) !== instant(now);
+    default:
+      return old !== now;
+  }
+}
+
+function instant(v: unknown): number | undefined {
+  return typeof v === "string" ? Date.parse(v) : undefined;
+}
+
+/** @internal */
+export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id: string; outs: Props }> {
+  const podId = inputs["podId"] as string;
+  const name = inputs["name"] as string;
+  const grant = grantOf(inputs["permissions"] as Props | undefined);
+  const permissions = grantToWire(grant);
+  const expiresAt = inputs["expiresAt"];
+  const body = {
+    name,
+    ...(permissions === undefined ? {} : { permissions }),
+    ...(typeof expiresAt === "string" ? { expires_at: expiresAt } : {}),
+  };
+  const created = await createKeyOnce(ctx, podId, body, grant, inputs);
+  return { id: created.api_key_id, outs: outputsOf(inputs, created, grant) };
+}
+
+function outputsOf(inputs: Props, created: CreatedKey, grant: Grant): Props {
+  return compact({
+    ...inputs,
+    permissions: grantToObject(grant),
+    apiKeyId: created.api_key_id,
+    apiKey: created.api_key,
+    prefix: created.prefix,
+    createdAt: created.created_at,
+    inboxId: created.inbox_id,
+  });
+}
+
+/** Refresh: the key as the API lists it now, or `id: ""` when it (or its pod) is gone. @internal */
+export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  const client = ctx.client();
+  const podId = props["podId"] as string;
+  let keys: BearerKey[];
+  try {
+    keys = await client.listAllApiKeys(podId);
+  } catch (e) {
+    if (isApiError(e, 404)) {
+      await confirmGone(client, podId);
+      return { id: "", props: {} };
+    }
+    throw e;
+  }
+  const found = keys.find((k) => k.api_key_id === id);
+  if (found === undefined) return { id: "", props: {} };
+  const storedGrant = grantOf(props["permissions"] as Props | undefined);
+  const liveGrant = grantFromWire(found.permissions);
+  const expires = found.expires_at ?? undefined;
+  return {
+    id,
+    props: compact({
+      ...props,
+      name: found.name,
+      prefix: found.prefix,
+      createdAt: found.created_at,
+      inboxId: found.inbox_id ?? props["inboxId"],
+      // Keep the stored form when the meaning is the same, so that a refresh alone never shows a diff.
+      permissions: sameGrant(storedGrant, liveGrant) || liveGrant === "all" ? props["permissions"] : grantToObject(liveGrant),
+      expiresAt: instant(expires) === instant(props["expiresAt"]) ? props["expiresAt"] : expires,
+      // The API never returns the secret again: `apiKey` stays as stored.
+    }),
+  };
+}
+
+/** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
+export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  return { outs: compact({ ...olds, ...news }) };
+}
+
+/** Revoke. A key already gone is success. @internal */
+export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
+  const client = ctx.client();
+  const podId = props["podId"] as string;
+  try {
+    await client.deleteApiKey(podId, id);
+  } catch (e) {
+    if (isApiError(e, 404)) {
+      await confirmGone(client, podId, id);
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PermissionName } from "./agentmail/permissions";
+
+/**
+ * What a pod API key may do: an object of optional booleans, one per AgentMail permission, in camelCase
+ * (`messageSend` is sent as `message_send`). Only `true` grants; `false` and absent are the same.
+ * An unknown name is rejected before anything is created (AgentMail itself would silently ignore it).
+ * The README's permissions table lists every name.
+ */
+export type PodApiKeyPermissions = { readonly [P in PermissionName]?: boolean };
+
+/** The arguments of a {@link PodApiKey}. Changing any of them replaces the key (new key first, then the old one is revoked). */
+export interface PodApiKeyArgs {
+  /** The pod the key is scoped to, e.g. `pod.podId`. Required. */
+  readonly podId: pulumi.Input<string>;
+  /**
+   * The key's name. Default: the resource's name plus a random suffix (Pulumi's auto-naming), chosen
+   * once and kept on later updates.
+   */
+  readonly name?: pulumi.Input<string>;
+  /**
+   * What the key may do. Default (omitted): everything the pod's scope allows. `{}` grants nothing.
+   * Compared by meaning: `{ messageSend: true, inboxRead: false }` equals `{ messageSend: true }`.
+   */
+  readonly permissions?: pulumi.Input<PodApiKeyPermissions>;
+  /** When the key stops working: an ISO-8601 date-time with a time zone, in the future. Default: never. */
+  readonly expiresAt?: pulumi.Input<string>;
+}
+
+/**
+ * The serialized provider: a shim. Pulumi stores this text in the state of every resource (twice) and
+ * runs it in its provider host, so each method only loads the installed implementation when it runs
+ * (`require` resolves from the stack's project folder) and delegates to it: nothing is captured, no
+ * credential is read here, and the text stays small (see bench/).
+ */
+const provider: pulumi.dynamic.ResourceProvider = {
+  configure: function (req) {
+    return require("pulumi-agentmail/runtime").configure(req.config);
+  },
+  check: function (olds, news) {
+    return require("pulumi-agentmail/runtime").podApiKey.check(olds, news);
+  },
+  diff: function (id, olds, news) {
+    return require("pulumi-agentmail/runtime").podApiKey.diff(id, olds, news);
+  },
+  create: function (inputs) {
+    return require("pulumi-agentmail/runtime").podApiKey.create(inputs);
+  },
+  read: function (id, props) {
+    return require("pulumi-agentmail/runtime").podApiKey.read(id, props);
+  },
+  update: function (id, olds, news) {
+    return require("pulumi-agentmail/runtime").podApiKey.update(id, olds, news);
+  },
+  delete: function (id, props) {
+    return require("pulumi-agentmail/runtime").podApiKey.delete(id, props);
+  },
+};
+
+/**
+ * An AgentMail API key scoped to one pod, with only the permissions it is given.
+ *
+ * `pulumi up` creates it (`POST /v0/pods/{podId}/api-keys`) and stores the key in `apiKey` as a secret;
+ * `pulumi destroy` revokes it; a change of `podId`, `name`, `permissions` or `expiresAt` replaces it,
+ * creating the new key before revoking the old one; `pulumi refresh` notices a key revoked elsewhere.
+ *
+ * Credentials: stack config `agentmail:apiKey` (set it with `pulumi config set agentmail:apiKey --secret`)
+ * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
+ *
+ * @example
+ * ```ts
+ * const key = new PodApiKey("support-bot", {
+ *   podId: pod.podId,
+ *   permissions: { messageRead: true, messageSend: true },
+ * });
+ * export const supportKey = key.apiKey; // a secret
+ * ```
+ */
+export class PodApiKey extends pulumi.dynamic.Resource {
+  /** The pod the key is scoped to. */
+  declare public readonly podId: pulumi.Output<string>;
+  /** The key's name (given, or auto-generated). */
+  declare public readonly name: pulumi.Output<string>;
+  /** The granted permissions; undefined means the pod's full access. */
+  declare public readonly permissions: pulumi.Output<PodApiKeyPermissions | undefined>;
+  /** When the key expires, if it does. */
+  declare public readonly expiresAt: pulumi.Output<string | undefined>;
+  /** The key's id (also the resource's id). */
+  declare public readonly apiKeyId: pulumi.Output<string>;
+  /** The key itself: a secret, returned by AgentMail only once, at creation. */
+  declare public readonly apiKey: pulumi.Output<string>;
+  /** The key's first characters, as the AgentMail console shows them: safe to log. */
+  declare public readonly prefix: pulumi.Output<string>;
+  /** When the key was created (ISO-8601). */
+  declare public readonly createdAt: pulumi.Output<string>;
+  /** The inbox the key is scoped to, for inbox keys; undefined for pod keys. */
+  declare public readonly inboxId: pulumi.Output<string | undefined>;
+
+  /**
+   * @param name The resource's unique name; also the prefix of the auto-generated key name.
+   * @param args The key's pod, name, permissions and expiry.
+   * @param opts Resource options. `additionalSecretOutputs: ["apiKey"]` is always added.
+   */
+  constructor(name: string, args: PodApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        autoNamePrefix: name,
+        apiKeyId: undefined,
+        apiKey: undefined,
+        prefix: undefined,
+        createdAt: undefined,
+        inboxId: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["apiKey"] }),
+      "agentmail",
+      "PodApiKey",
+    );
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The provider implementation the serialized shims load at call time (`pulumi-agentmail/runtime`).
+ * It runs inside Pulumi's provider host, never in the user's program. It holds the settings that
+ * `configure()` passed (stack config), and builds an API client from them, or from the environment,
+ * each time an operation runs.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { AgentMailClient } from "./agentmail/client";
+import { resolveCredentials } from "./agentmail/credentials";
+import { CredentialsError } from "./agentmail/errors";
+import type { RetryPolicy } from "./agentmail/retry";
+import type { LifecycleContext } from "./lifecycle/context";
+import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
+
+/** Settings read from the stack config by `configure()`. */
+export interface RuntimeSettings {
+  readonly apiKey?: string | undefined;
+  readonly baseUrl?: string | undefined;
+  /** JSON of a partial `RetryPolicy` (`agentmail:retry`), e.g. `{"maxAttempts":6}`. */
+  readonly retry?: string | undefined;
+}
+
+let settings: RuntimeSettings = {};
+
+/** The part of Pulumi's dynamic `Config` that `configure()` uses. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/**
+ * Called by the shims' `configure()`: remembers the stack's settings. Never throws: the provider host
+ * caches a provider before `configure()` resolves, so a throw here would fail one call and leave the
+ * later ones silently unconfigured.
+ */
+export async function configure(config: ConfigSource): Promise<void> {
+  const get = (key: string): string | undefined => {
+    try {
+      const v: unknown = config.get(key);
+      return typeof v === "string" ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  settings = { apiKey: get("agentmail:apiKey"), baseUrl: get("agentmail:baseUrl"), retry: get("agentmail:retry") };
+}
+
+const RetryOverrides = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(20),
+    baseDelayMs: z.number().int().min(0),
+    maxDelayMs: z.number().int().min(0),
+    maxRetryAfterMs: z.number().int().min(0),
+    deadlineMs: z.number().int().min(1),
+    connectTimeoutMs: z.number().int().min(1),
+    headersTimeoutMs: z.number().int().min(1),
+    bodyTimeoutMs: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
+/** Retry overrides from `agentmail:retry` or `AGENTMAIL_RETRY` (JSON). @internal */
+export function retryOverrides(raw: string | undefined): Partial<RetryPolicy> {
+  if (raw === undefined || raw.trim() === "") return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new CredentialsError(`agentmail:retry / AGENTMAIL_RETRY is not JSON. Example: {"maxAttempts":6,"deadlineMs":60000}`);
+  }
+  const parsed = RetryOverrides.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(value)"}: ${i.message}`).join("; ");
+    throw new CredentialsError(
+      `agentmail:retry / AGENTMAIL_RETRY is not valid (${problems}). Allowed keys: ${Object.keys(RetryOverrides.shape).join(", ")}.`,
+    );
+  }
+  return parsed.data as Partial<RetryPolicy>;
+}
+
+const context: LifecycleContext = {
+  client: () =>
+    new AgentMailClient({
+      credentials: resolveCredentials(settings),
+      policy: retryOverrides(settings.retry ?? process.env["AGENTMAIL_RETRY"]),
+    }),
+  now: Date.now,
+};
+
+type Props = Record<string, unknown>;
+
+/** The PodApiKey provider's methods, as the shim calls them. */
+export const podApiKey = {
+  check: (olds: Props, news: Props) => podApiKeyLifecycle.check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => podApiKeyLifecycle.diff(id, olds, news),
+  create: (inputs: Props) => podApiKeyLifecycle.create(context, inputs),
+  read: (id: string, props: Props) => podApiKeyLifecycle.read(context, id, props),
+  update: (id: string, olds: Props, news: Props) => podApiKeyLifecycle.update(id, olds, news),
+  delete: (id: string, props: Props) => podApiKeyLifecycle.remove(context, id, props),
+};

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import {
+  PERMISSIONS,
+  PERMISSION_NAMES,
+  grantFromWire,
+  grantOf,
+  grantToObject,
+  grantToWire,
+  sameGrant,
+  toCamel,
+  toSnake,
+} from "../../provider/agentmail/permissions";
+
+describe("permissions (unit)", () => {
+  it("knows the 47 names of the newest API description, each mapping camelCase <-> snake_case both ways", () => {
+    assert.equal(PERMISSION_NAMES.length, 47);
+    assert.equal(new Set(PERMISSIONS).size, 47);
+    for (const wire of PERMISSION_NAMES) assert.equal(toSnake(toCamel(wire)), wire);
+    assert.equal(toCamel("label_unauthenticated_read"), "labelUnauthenticatedRead");
+    assert.equal(toCamel("calendar_event_delete"), "calendarEventDelete");
+  });
+
+  it("compares grants by meaning: false and absent are the same; omitted (all) and {} (nothing) differ", () => {
+    assert.ok(sameGrant(grantOf({ messageSend: true }), grantOf({ messageSend: true, inboxRead: false })));
+    assert.ok(sameGrant(grantOf({ inboxRead: true, messageSend: true }), grantOf({ messageSend: true, inboxRead: true })));
+    assert.ok(!sameGrant(grantOf(undefined), grantOf({})));
+    assert.ok(sameGrant(grantOf(undefined), "all"));
+    assert.ok(!sameGrant(grantOf({ messageSend: true }), grantOf({ messageRead: true })));
+    assert.ok(sameGrant(grantOf({}), grantOf({ messageSend: false })));
+  });
+
+  it("sends only granted names, snake_case, and nothing at all for full access", () => {
+    assert.deepEqual(grantToWire(grantOf({ messageSend: true, inboxRead: false, draftCreate: true })), {
+      draft_create: true,
+      message_send: true,
+    });
+    assert.equal(grantToWire("all"), undefined);
+    assert.deepEqual(grantToWire(grantOf({})), {});
+  });
+
+  it("reads a wire grant, ignoring unknown and false names as the service does", () => {
+    assert.deepEqual(grantFromWire({ message_send: true, inbox_read: false, made_up: true }), ["messageSend"]);
+    assert.equal(grantFromWire(undefined), "all");
+    assert.deepEqual(grantToObject(["messageSend"]), { messageSend: true });
+    assert.equal(grantToObject("all"), undefined);
+  });
+});

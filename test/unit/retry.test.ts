@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome } from "../../provider/agentmail/retry";
+
+const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000, deadlineMs: 60_000 };
+const half = () => 0.5;
+const decide = (method: string, outcome: Outcome, attempt = 1, elapsed = 0) => decideRetry(method, attempt, outcome, policy, elapsed, half);
+
+describe("retry policy (unit)", () => {
+  it("retries 429 for every method, POST included, honouring Retry-After up to the cap", () => {
+    assert.deepEqual(decide("POST", { kind: "status", status: 429, retryAfterMs: 2000 }), { retry: true, delayMs: 2000 });
+    assert.deepEqual(decide("GET", { kind: "status", status: 429, retryAfterMs: 999_000 }), { retry: true, delayMs: 5000 });
+    assert.deepEqual(decide("DELETE", { kind: "status", status: 429 }), { retry: true, delayMs: 50 });
+  });
+
+  it("retries 5xx and lost answers only for idempotent methods", () => {
+    assert.equal(decide("GET", { kind: "status", status: 503 }).retry, true);
+    assert.equal(decide("DELETE", { kind: "status", status: 500 }).retry, true);
+    assert.equal(decide("POST", { kind: "status", status: 500 }).retry, false);
+    assert.equal(decide("PATCH", { kind: "status", status: 502 }).retry, false);
+    assert.equal(decide("GET", { kind: "network", maybeReceived: true }).retry, true);
+    assert.equal(decide("POST", { kind: "network", maybeReceived: true }).retry, false);
+  });
+
+  it("retries a request that never reached the server for every method", () => {
+    assert.equal(decide("POST", { kind: "network", maybeReceived: false }).retry, true);
+  });
+
+  it("never retries other 4xx", () => {
+    for (const status of [400, 401, 403, 404, 409, 422]) {
+      assert.equal(decide("GET", { kind: "status", status }).retry, false, String(status));
+    }
+    assert.equal(decide("POST", { kind: "status", status: 408 }).retry, true);
+  });
+
+  it("backs off exponentially with jitter, bounded by maxDelayMs", () => {
+    const delays = [1, 2, 3].map((a) => decideRetry("GET", a, { kind: "status", status: 503 }, { ...policy, maxAttempts: 10 }, 0, () => 0.999));
+    assert.deepEqual(delays.map((d) => (d.retry ? d.delayMs : -1)), [99, 199, 399]);
+    const capped = decideRetry("GET", 9, { kind: "status", status: 503 }, { ...policy, maxAttempts: 10 }, 0, () => 0.999);
+    assert.ok(capped.retry && capped.delayMs <= 1000);
+  });
+
+  it("stops at maxAttempts and at the deadline", () => {
+    assert.equal(decide("GET", { kind: "status", status: 503 }, policy.maxAttempts).retry, false);
+    assert.equal(decide("GET", { kind: "status", status: 429, retryAfterMs: 2000 }, 1, 59_000).retry, false);
+  });
+
+  it("parses Retry-After as seconds or an HTTP date", () => {
+    assert.equal(parseRetryAfter("1"), 1000);
+    assert.equal(parseRetryAfter("0.5"), 500);
+    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 7_000), 3000);
+    assert.equal(parseRetryAfter("soon"), undefined);
+    assert.equal(parseRetryAfter(undefined), undefined);
+  });
+});

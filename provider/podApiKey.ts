@@ -106,7 +106,13 @@ export class PodApiKey extends pulumi.dynamic.Resource {
       provider,
       name,
       {
+        // Every output must be a key here, even when undefined, or Pulumi does not expose it. Unknown
+        // keys a JavaScript caller may pass ride along so that check can name them.
         ...args,
+        podId: args.podId,
+        name: args.name,
+        permissions: args.permissions,
+        expiresAt: args.expiresAt,
         autoNamePrefix: name,
         apiKeyId: undefined,
         apiKey: undefined,

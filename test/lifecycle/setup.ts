@@ -1,0 +1,65 @@
+/**
+ * Shared set-up of the lifecycle suites: an emulator, and a lifecycle context whose client talks to
+ * it over real HTTP with a fast retry policy (so that tests of backoff and timeouts take milliseconds).
+ */
+import { Agent } from "undici";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
+import { AgentMailClient } from "../../provider/agentmail/client";
+import type { RetryPolicy } from "../../provider/agentmail/retry";
+import type { LifecycleContext } from "../../provider/lifecycle/context";
+import { keyHint } from "../../provider/agentmail/redact";
+
+/** Fast but complete: the same rules, smaller numbers. */
+export const FAST_POLICY: Partial<RetryPolicy> = {
+  maxAttempts: 4,
+  baseDelayMs: 5,
+  maxDelayMs: 20,
+  maxRetryAfterMs: 50,
+  deadlineMs: 5_000,
+  connectTimeoutMs: 1_000,
+  headersTimeoutMs: 300,
+  bodyTimeoutMs: 300,
+};
+
+/** An emulator plus contexts bound to it; `close()` in after(). */
+export interface Bench {
+  emu: Emulator;
+  agent: Agent;
+  /** A context using `apiKey` (default: the organization key). */
+  ctx(apiKey?: string, policy?: Partial<RetryPolicy>): LifecycleContext;
+  close(): Promise<void>;
+}
+
+export async function startBench(options: EmulatorOptions = {}): Promise<Bench> {
+  const emu = await startEmulator(options);
+  const agent = new Agent({ keepAliveTimeout: 100, keepAliveMaxTimeout: 100, connect: { timeout: 1_000 } });
+  return {
+    emu,
+    agent,
+    ctx(apiKey = emu.orgApiKey, policy = FAST_POLICY) {
+      return {
+        client: () =>
+          new AgentMailClient({
+            credentials: { apiKey, baseUrl: emu.url, description: `test credential (${keyHint(apiKey)})` },
+            policy,
+            dispatcher: agent,
+          }),
+        now: Date.now,
+      };
+    },
+    async close() {
+      await agent.close();
+      await emu.stop();
+    },
+  };
+}
+
+/** The error a promise rejects with (fails if it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a rejection, got a result");
+}

@@ -62,6 +62,7 @@ export async function createKeyOnce(
 ): Promise<CreatedKey> {
   const client = ctx.client();
   const maxAttempts = client.transport.policy.maxAttempts;
+  let revokedTotal = 0;
   for (let attempt = 1; ; attempt++) {
     const startedAt = ctx.now();
     try {
@@ -70,9 +71,8 @@ export async function createKeyOnce(
       const createdId = createdIdOf(e);
       if (createdId !== undefined) throw initFailure(e as Error, createdId, inputs);
       if (!isAmbiguous(e)) throw e;
-      let revoked: number;
       try {
-        revoked = await revokeAttempt(ctx, podId, body.name, grant, startedAt);
+        revokedTotal += await revokeAttempt(ctx, podId, body, grant, startedAt);
       } catch (cleanup) {
         throw new AgentMailError(
           "AGENTMAIL_CREATE_UNVERIFIED",
@@ -85,7 +85,7 @@ export async function createKeyOnce(
         throw new AgentMailError(
           "AGENTMAIL_CREATE_FAILED",
           `Creating key "${body.name}" in pod ${podId} failed ${attempt} times; the last time: ${(e as Error).message} ` +
-            `No key was left behind (${revoked} created by the failed attempts and revoked). Run again later.`,
+            `No key was left behind (${revokedTotal} created by the failed attempts and revoked). Run again later.`,
         );
       }
       const policy = client.transport.policy;
@@ -94,12 +94,27 @@ export async function createKeyOnce(
   }
 }
 
-/** Revokes the keys the failed attempt may have created; returns how many. */
-async function revokeAttempt(ctx: LifecycleContext, podId: string, name: string, grant: Grant, startedAt: number): Promise<number> {
+/**
+ * Revokes the keys the failed attempt may have created; returns how many. A key matches on everything
+ * the attempt sent (name, grant, expiry) and on its creation time, so that the key being replaced (same
+ * pod, but another name, grant or expiry) is never taken for it.
+ */
+async function revokeAttempt(
+  ctx: LifecycleContext,
+  podId: string,
+  body: CreateApiKeyBody & { name: string },
+  grant: Grant,
+  startedAt: number,
+): Promise<number> {
   const client = ctx.client();
   const keys = await client.listAllApiKeys(podId);
+  const expiry = (v: string | null | undefined) => (v ? Date.parse(v) : undefined);
   const ours = keys.filter(
-    (k) => k.name === name && Date.parse(k.created_at) >= startedAt - CLOCK_SKEW_MS && sameGrant(grantFromWire(k.permissions), grant),
+    (k) =>
+      k.name === body.name &&
+      Date.parse(k.created_at) >= startedAt - CLOCK_SKEW_MS &&
+      sameGrant(grantFromWire(k.permissions), grant) &&
+      expiry(k.expires_at) === expiry(body.expires_at),
   );
   for (const k of ours) {
     try {

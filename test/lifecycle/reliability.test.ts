@@ -1,0 +1,130 @@
+/**
+ * Level 2, issue "never orphan or duplicate a key": retries, timeouts and ambiguous failures, each
+ * against the emulator's fault injection. After every test the emulator's keys are compared with
+ * what the lifecycle says it owns.
+ */
+import assert from "node:assert/strict";
+import * as lifecycle from "../../provider/lifecycle/podApiKey";
+import { InitFailedError } from "../../provider/lifecycle/createKey";
+import { startBench, rejection, type Bench } from "./setup";
+
+const KEYS = "/v0/pods/*/api-keys";
+const KEY = "/v0/pods/*/api-keys/*";
+
+describe("PodApiKey reliability against injected faults (level 2)", () => {
+  let bench: Bench;
+  let podId: string;
+
+  before(async () => {
+    bench = await startBench();
+  });
+  after(() => bench.close());
+  beforeEach(() => {
+    podId = bench.emu.store.createPod({ name: "reliability" }).pod_id;
+    bench.emu.log.clear();
+    bench.emu.faults.clear();
+  });
+
+  const inputs = (name = "agent-1234567") => ({ podId, name, permissions: { messageSend: true }, __provider: "shim" });
+  const liveIds = () => bench.emu.store.apiKeys(podId).map((k) => k.api_key_id);
+
+  it("429 with Retry-After, then success: one key, two POSTs", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 429, headers: { "retry-after": "0" }, times: 1 });
+    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    assert.deepEqual(liveIds(), [id]);
+    assert.equal(bench.emu.log.count({ method: "POST" }), 2);
+  });
+
+  for (const [label, fault] of [
+    ["500 after commit", { status: 500 }],
+    ["a reset after commit", { destroy: true }],
+    ["a hang after commit (headers timeout)", { hang: true }],
+  ] as const) {
+    it(`${label}: the orphan is found and revoked, the retry's key is the one in state`, async () => {
+      bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, times: 1, ...fault });
+      const { id } = await lifecycle.create(bench.ctx(), inputs());
+      assert.deepEqual(liveIds(), [id], "exactly the key in state is live");
+      assert.equal(bench.emu.log.count({ method: "POST" }), 2);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 1, "the first attempt's key was revoked");
+    });
+  }
+
+  it("500 before commit: nothing to revoke, one key", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, times: 1 });
+    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    assert.deepEqual(liveIds(), [id]);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+  });
+
+  it("persistent 503 after commit: fails cleanly and leaves no key at all", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true });
+    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    assert.match(e.message, /failed 4 times; the last time: AgentMail POST .* answered 503/);
+    assert.match(e.message, /No key was left behind \(4 created by the failed attempts and revoked\)/);
+    assert.deepEqual(liveIds(), []);
+  });
+
+  it("an ambiguous create whose check fails too says exactly what may be left", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 503 });
+    const e = await rejection(lifecycle.create(bench.ctx(), inputs("agent-abcdef0")));
+    assert.match(e.message, /A key named "agent-abcdef0" may exist in pod /);
+    assert.match(e.message, /revoke it/);
+  });
+
+  it("a 2xx naming the key's id but otherwise unusable is reported as created-but-failed-to-initialize", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 200, body: { api_key_id: "key_half", name: 42 }, times: 1 });
+    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    assert.ok(e instanceof InitFailedError);
+    assert.equal(e.id, "key_half");
+    assert.equal(e.properties["apiKeyId"], "key_half");
+    assert.equal(e.properties["__provider"], "shim", "a later delete can load the provider");
+    assert.equal(e.properties["apiKey"], undefined);
+    const d = await lifecycle.diff("key_half", e.properties, inputs());
+    assert.deepEqual(d.replaces, ["apiKey"], "the next up replaces the half-created key");
+  });
+
+  it("a 2xx body that is not JSON and names no id: reconciled like a lost answer", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, malformed: true, afterCommit: true, times: 1 });
+    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    assert.deepEqual(liveIds(), [id]);
+  });
+
+  it("a connection refused before sending is retried, even for POST", async () => {
+    const closed = bench.ctx(undefined, { maxAttempts: 2, baseDelayMs: 1, connectTimeoutMs: 200 });
+    const client = closed.client();
+    (client.transport.credentials as { baseUrl: string }).baseUrl = "http://127.0.0.1:1";
+    const e = await rejection(client.createApiKey(podId, { name: "x" }));
+    assert.match(e.message, /failed without an answer \(ECONNREFUSED/);
+  });
+
+  it("a hung GET ends with a clear timeout, never a hang", async () => {
+    bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
+    const started = Date.now();
+    const e = await rejection(lifecycle.read(bench.ctx(), "key_x", { podId }));
+    assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys failed without an answer \(UND_ERR_HEADERS_TIMEOUT/);
+    assert.equal(bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
+    assert.ok(Date.now() - started < 20_000);
+  });
+
+  it("401 is never retried", async () => {
+    const e = await rejection(lifecycle.read(bench.ctx("am_us_0000000000000000000000000000"), "k", { podId }));
+    assert.match(e.message, /answered 401/);
+    assert.equal(bench.emu.log.count(), 1);
+  });
+
+  it("DELETE retried on 503 ends revoked", async () => {
+    const { id, outs } = await lifecycle.create(bench.ctx(), inputs());
+    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503, times: 2 });
+    await lifecycle.remove(bench.ctx(), id, outs);
+    assert.deepEqual(liveIds(), []);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 3);
+  });
+
+  it("DELETE whose answer is lost after commit: the retry's 404 is success", async () => {
+    const { id, outs } = await lifecycle.create(bench.ctx(), inputs());
+    bench.emu.faults.add({ method: "DELETE", path: KEY, destroy: true, afterCommit: true, times: 1 });
+    await lifecycle.remove(bench.ctx(), id, outs);
+    assert.deepEqual(liveIds(), []);
+  });
+});

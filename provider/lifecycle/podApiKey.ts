@@ -138,7 +138,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
 
 /** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return { outs: compact({ ...olds, ...news }) };
+  return { outs: compact({ ...olds, ...news, permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)) }) };
 }
 
 /** Revoke. A key already gone is success. @internal */

@@ -1,0 +1,180 @@
+/**
+ * Level 4: PodApiKey through the real dynamic provider host, as `pulumi up` runs it. A real program's
+ * registrations (and its `__provider` text) are captured under mocks, then the host is started from a
+ * project folder where the package is installed the way `npm install <folder>` installs it (a link in
+ * node_modules), and driven over gRPC against the emulator. No Pulumi CLI is involved.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { request } from "undici";
+import { startEmulator, type Emulator } from "../../emulator";
+import {
+  captureProgram,
+  makeProjectDir,
+  ProviderHostError,
+  startProviderHost,
+  unwrapSecrets,
+  urn,
+  type CapturedResource,
+  type ProjectDir,
+  type ProviderHost,
+  type PropertyMap,
+} from "../../harness";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "keys.js");
+const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
+const PROGRAM_ENV_CREDENTIAL = "am_us_programenvironment0123456789abcdef";
+
+async function failure(p: Promise<unknown>): Promise<ProviderHostError> {
+  const e = await p.then(() => assert.fail("expected the call to fail"), (err: unknown) => err);
+  assert.ok(ProviderHostError.isInstance(e), String(e));
+  return e;
+}
+
+describe("PodApiKey through the provider host over gRPC (level 4)", function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  let project: ProjectDir;
+  let host: ProviderHost;
+  let podId: string;
+  let bot: CapturedResource;
+  let admin: CapturedResource;
+  const secrets: string[] = [PROGRAM_ENV_CREDENTIAL];
+
+  before(async () => {
+    emu = await startEmulator();
+    secrets.push(emu.orgApiKey);
+    podId = emu.store.createPod({ name: "engine" }).pod_id;
+    const captured = await captureProgram(PROGRAM, {
+      project: "keys",
+      config: { "fixture:podId": podId },
+      env: { AGENTMAIL_API_KEY: PROGRAM_ENV_CREDENTIAL },
+    });
+    bot = captured.resources.find((r) => r.name === "support-bot")!;
+    admin = captured.resources.find((r) => r.name === "admin")!;
+    project = makeProjectDir({ name: "keys", linkPackages: { "pulumi-agentmail": REPO } });
+    // Only the stack config carries the credential: the host's environment has none.
+    host = await startProviderHost({
+      cwd: project.dir,
+      project: "keys",
+      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "" },
+    });
+    await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
+  });
+
+  after(async () => {
+    await host?.stop();
+    project?.cleanup();
+    await emu?.stop();
+  });
+
+  it("the program registers the type token, asks for apiKey to be secret, and its __provider is small and credential-free", () => {
+    assert.equal(bot.type, TYPE);
+    assert.deepEqual(bot.options.additionalSecretOutputs, ["apiKey"]);
+    const text = bot.inputs["__provider"] as string;
+    console.log(`      __provider: ${text.length} bytes per resource (stored twice in its state)`);
+    assert.ok(text.length < 4096);
+    for (const s of secrets) assert.ok(!text.includes(s));
+  });
+
+  let inputs: PropertyMap;
+  let created: { id: string; properties: PropertyMap };
+
+  it("Check validates, auto-names, and keeps the name on the next check", async () => {
+    const u = urn(TYPE, bot.name, "dev", "keys");
+    const first = await host.check(u, {}, unwrapSecrets(bot.inputs));
+    assert.deepEqual(first.failures, []);
+    assert.match(first.inputs["name"] as string, /^support-bot-[0-9a-f]{7}$/);
+    assert.equal(first.inputs["__provider"], bot.inputs["__provider"]);
+    const again = await host.check(u, first.inputs, unwrapSecrets(bot.inputs));
+    assert.equal(again.inputs["name"], first.inputs["name"]);
+    inputs = first.inputs;
+  });
+
+  it("Check answers a typo with the input path and a suggestion, before anything is created", async () => {
+    const bad = { ...unwrapSecrets(bot.inputs), permissions: { mesageSend: true } };
+    const r = await host.check(urn(TYPE, bot.name, "dev", "keys"), {}, bad);
+    assert.equal(r.failures.length, 1);
+    assert.equal(r.failures[0]!.property, "permissions.mesageSend");
+    assert.match(r.failures[0]!.reason, /Did you mean "messageSend"/);
+    assert.equal(emu.log.count({ method: "POST" }), 0);
+  });
+
+  it("Create uses the config credential, makes one key, and returns it", async () => {
+    created = await host.create(urn(TYPE, bot.name, "dev", "keys"), inputs);
+    const apiKey = created.properties["apiKey"] as string;
+    secrets.push(apiKey);
+    assert.match(apiKey, /^am_us_/);
+    assert.equal(created.properties["apiKeyId"], created.id);
+    assert.deepEqual(created.properties["permissions"], { messageRead: true, messageSend: true });
+    assert.equal(typeof created.properties["__provider"], "string");
+    const live = emu.store.apiKeys(podId);
+    assert.deepEqual(live.map((k) => k.api_key_id), [created.id]);
+    assert.deepEqual(live[0]!.permissions, { message_read: true, message_send: true });
+    const me = await request(`${emu.url}/v0/auth/me`, { headers: { authorization: `Bearer ${apiKey}` } });
+    assert.equal(((await me.body.json()) as { pod_id: string }).pod_id, podId, "the key works, scoped to its pod");
+  });
+
+  it("Diff: nothing changed is DIFF_NONE; a narrower grant replaces, creating first", async () => {
+    const same = await host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
+      ...inputs,
+      permissions: { messageSend: true, messageRead: true, inboxRead: false },
+    });
+    assert.equal(same.changes, "DIFF_NONE");
+    const narrower = await host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
+      ...inputs,
+      permissions: { messageRead: true },
+    });
+    assert.equal(narrower.changes, "DIFF_SOME");
+    assert.deepEqual(narrower.replaces, ["permissions"]);
+    assert.equal(narrower.deleteBeforeReplace, false);
+  });
+
+  it("Read round-trips the key and keeps the secret; Update keeps every output", async () => {
+    const read = await host.read(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
+    assert.equal(read.id, created.id);
+    assert.deepEqual(read.properties, created.properties);
+    const updated = await host.update(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
+    for (const [k, v] of Object.entries(created.properties)) assert.deepEqual(updated.properties[k], v, k);
+  });
+
+  it("Read after an out-of-band revoke returns an empty id", async () => {
+    const other = await host.create(urn(TYPE, admin.name, "dev", "keys"), (await host.check(urn(TYPE, admin.name, "dev", "keys"), {}, unwrapSecrets(admin.inputs))).inputs);
+    secrets.push(other.properties["apiKey"] as string);
+    assert.equal(other.properties["name"], "admin-key");
+    assert.equal(other.properties["permissions"], undefined, "full access: no permissions sent or stored");
+    emu.store.revokeApiKey(podId, other.id);
+    const read = await host.read(other.id, urn(TYPE, admin.name, "dev", "keys"), other.properties, {});
+    assert.equal(read.id, "");
+  });
+
+  it("Delete revokes the key; deleting again succeeds", async () => {
+    await host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
+    assert.deepEqual(emu.store.apiKeys(podId), []);
+    await host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
+  });
+
+  it("an API error reaches the engine as a clear message without any secret", async () => {
+    const e = await failure(host.create(urn(TYPE, bot.name, "dev", "keys"), { ...inputs, podId: "pod_missing" }));
+    assert.match(e.details, /POST \/v0\/pods\/pod_missing\/api-keys answered 404 not_found/);
+    for (const s of secrets) assert.ok(!e.details.includes(s));
+  });
+
+  it("nothing the host printed holds a secret", () => {
+    const out = host.output();
+    for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");
+  });
+
+  it("without any credential, the error says how to set one", async () => {
+    const bare = await startProviderHost({ cwd: project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
+    try {
+      await bare.configure({});
+      const e = await failure(bare.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+      assert.match(e.details, /pulumi config set agentmail:apiKey --secret/);
+      assert.match(e.details, /AGENTMAIL_API_KEY/);
+    } finally {
+      await bare.stop();
+    }
+  });
+});

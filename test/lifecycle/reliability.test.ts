@@ -100,11 +100,9 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
 
   it("a hung GET ends with a clear timeout, never a hang", async () => {
     bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
-    const started = Date.now();
     const e = await rejection(lifecycle.read(bench.ctx(), "key_x", { podId }));
     assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys failed without an answer \(UND_ERR_HEADERS_TIMEOUT/);
     assert.equal(bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
-    assert.ok(Date.now() - started < 20_000);
   });
 
   it("401 is never retried", async () => {

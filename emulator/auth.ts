@@ -1,0 +1,91 @@
+/**
+ * Credentials: who is calling, with which scope and permissions, and a redacted label for the request log.
+ *
+ * Which 401 code answers which mistake is partly inferred (the API documents the codes, not the rules):
+ * - no `Authorization` header, or `Bearer` with nothing after it: `missing_authorization`;
+ * - a scheme other than `Bearer`: `unauthorized`;
+ * - a bearer token that is not an AgentMail key (does not start with `am_`): `invalid_token_type`;
+ * - an `am_...` key that does not exist, was revoked, belongs to a deleted pod, or has expired: `unknown_api_key`.
+ */
+import { fail, type ErrorCode } from "./errors";
+import { redact } from "./ids";
+import type { Permissions, PermissionName } from "./permissions";
+import { holds } from "./permissions";
+import type { KeyRecord } from "./records";
+import type { MemoryStore } from "./store";
+
+/** An authenticated caller. */
+export interface Caller {
+  readonly scope: "organization" | "pod";
+  /** The pod a pod-scoped key is confined to. */
+  readonly podId?: string;
+  /** `undefined`: every permission of the scope. */
+  readonly permissions: Permissions | undefined;
+  readonly apiKeyId: string;
+}
+
+/** Result of looking at a request's `Authorization` header. */
+export interface Credential {
+  /** Safe to log: `none`, or a key's prefix followed by an ellipsis. Never a whole key. */
+  readonly label: string;
+  /** The caller, or the 401 code that rejects the request. */
+  readonly caller: Caller | ErrorCode;
+}
+
+/** Identity of the organization key. */
+export interface OrgKey {
+  readonly secret: string;
+  readonly apiKeyId: string;
+}
+
+/** Resolves the `Authorization` header against the organization key and the store's keys. */
+export function resolveCredential(
+  header: string | undefined,
+  org: OrgKey,
+  store: MemoryStore,
+  nowMs: number,
+): Credential {
+  if (header === undefined || header.trim() === "") return { label: "none", caller: "missing_authorization" };
+  const space = header.indexOf(" ");
+  const scheme = space < 0 ? header : header.slice(0, space);
+  const token = space < 0 ? "" : header.slice(space + 1).trim();
+  if (scheme.toLowerCase() !== "bearer") {
+    return { label: `${scheme.slice(0, 10)} ${redact(token)}`, caller: "unauthorized" };
+  }
+  if (token === "") return { label: "none", caller: "missing_authorization" };
+  if (token === org.secret) {
+    return {
+      label: redact(token),
+      caller: { scope: "organization", permissions: undefined, apiKeyId: org.apiKeyId },
+    };
+  }
+  if (!token.startsWith("am_")) return { label: redact(token), caller: "invalid_token_type" };
+  const key = store.keyBySecret(token);
+  if (key === undefined || key.type !== "bearer") return { label: redact(token), caller: "unknown_api_key" };
+  // Inferred: an expired key is rejected like an unknown one.
+  if (key.expiresMs <= nowMs) return { label: `${key.prefix}…`, caller: "unknown_api_key" };
+  key.usedMs = nowMs;
+  return { label: `${key.prefix}…`, caller: podCaller(key) };
+}
+
+function podCaller(key: KeyRecord): Caller {
+  return { scope: "pod", podId: key.pod_id, permissions: key.permissions, apiKeyId: key.api_key_id };
+}
+
+/** The caller, or throws the 401 answer. */
+export function requireCaller(credential: Credential): Caller {
+  if (typeof credential.caller === "string") throw fail(credential.caller);
+  return credential.caller;
+}
+
+/** Throws 403 `missing_permission` unless the caller holds `name`. */
+export function requirePermission(caller: Caller, name: PermissionName): void {
+  if (!holds(caller.permissions, name)) {
+    throw fail("missing_permission", { fix: `Use an API key that holds the \`${name}\` permission.` });
+  }
+}
+
+/** Whether the caller's scope reaches `podId` (outside it, a pod answers 404 like a missing one). */
+export function reachesPod(caller: Caller, podId: string): boolean {
+  return caller.scope === "organization" || caller.podId === podId;
+}

@@ -1,0 +1,47 @@
+/**
+ * What a route handler receives and returns. Handlers are synchronous (all state is in memory) and return a
+ * {@link Reply} instead of writing it, so that the server can still replace the answer with an after-commit
+ * fault once the operation is done.
+ */
+import type { Caller } from "./auth";
+import type { PageTokens } from "./pagination";
+import type { MemoryStore } from "./store";
+
+/** Adjustable behaviour of a running emulator (mutable: tests may change it between requests). */
+export interface EmulatorSettings {
+  /** Page size when `limit` is absent. */
+  defaultPageLimit: number;
+  /** Largest accepted `limit`. */
+  maxPageLimit: number;
+  /** Precede every page of items with an empty page that still carries a `next_page_token`. */
+  emptyPages: boolean;
+  /** Quotas; creating beyond them answers 403 `limit_exceeded` (inferred status). Absent: unlimited. */
+  limits: { pods?: number; apiKeysPerPod?: number };
+}
+
+/** Shared by every request. */
+export interface ServerState {
+  readonly store: MemoryStore;
+  readonly tokens: PageTokens;
+  readonly settings: EmulatorSettings;
+}
+
+/** One request, as a handler sees it. */
+export interface RequestContext {
+  readonly state: ServerState;
+  readonly caller: Caller;
+  readonly params: readonly string[];
+  readonly query: URLSearchParams;
+  readonly body: Buffer | undefined;
+  readonly nowMs: number;
+}
+
+/** An answer to send. `body` undefined: no body (204). */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A route handler. */
+export type Handler = (ctx: RequestContext) => Reply;

@@ -1,0 +1,69 @@
+/**
+ * How pods and keys are held in memory, and their wire forms.
+ */
+import type { Permissions } from "./permissions";
+import type { ApiKeyListItem, Pod, StoredKey } from "./wire";
+
+/** A pod as held in memory. */
+export interface PodRecord {
+  readonly seq: number;
+  readonly pod_id: string;
+  name: string;
+  readonly created_at: string;
+  updated_at: string;
+  readonly client_id?: string;
+  inboxes: number;
+  /** Keys in creation order (oldest first). */
+  readonly keys: Map<string, KeyRecord>;
+}
+
+/** A key (bearer or public) as held in memory. */
+export interface KeyRecord {
+  readonly seq: number;
+  readonly type: "bearer" | "public_key";
+  readonly api_key_id: string;
+  readonly pod_id: string;
+  name: string;
+  readonly prefix: string;
+  permissions: Permissions | undefined;
+  readonly created_at: string;
+  updated_at: string;
+  readonly expires_at?: string;
+  /** Expiry in ms since the epoch; `Infinity` when none. */
+  readonly expiresMs: number;
+  usedMs: number | undefined;
+}
+
+/** The wire form of a pod. */
+export function podWire(r: PodRecord): Pod {
+  const pod: Pod = { pod_id: r.pod_id, name: r.name, created_at: r.created_at, updated_at: r.updated_at };
+  if (r.client_id !== undefined) pod.client_id = r.client_id;
+  return pod;
+}
+
+/** The wire form of a key as lists show it (never the secret). */
+export function keyWire(r: KeyRecord): ApiKeyListItem {
+  if (r.type === "public_key") {
+    return {
+      type: "public_key",
+      api_key_id: r.api_key_id,
+      name: r.name,
+      pod_id: r.pod_id,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    };
+  }
+  const key: StoredKey = {
+    type: "bearer",
+    api_key_id: r.api_key_id,
+    prefix: r.prefix,
+    name: r.name,
+    pod_id: r.pod_id,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+  if (r.permissions !== undefined) key.permissions = { ...r.permissions };
+  if (r.expires_at !== undefined) key.expires_at = r.expires_at;
+  if (r.usedMs !== undefined) key.used_at = new Date(r.usedMs).toISOString();
+  return key;
+}

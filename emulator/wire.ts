@@ -1,0 +1,100 @@
+/**
+ * Wire shapes (snake_case, as the API sends them) of the resources the emulator serves.
+ */
+import type { Permissions } from "./permissions";
+
+/** A pod as the API returns it. */
+export interface Pod {
+  /** Pod id (a UUID here). */
+  pod_id: string;
+  /** Display name. */
+  name: string;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 time of the last change. */
+  updated_at: string;
+  /** The idempotency id the pod was created with, if any. */
+  client_id?: string;
+}
+
+/** A bearer API key's metadata as listed by the API (never the secret). */
+export interface StoredKey {
+  /** Kind of entry; lists may also hold `public_key` entries. */
+  type: "bearer";
+  /** Key id (`ak_` + 24 hex digits here). */
+  api_key_id: string;
+  /** First characters of the secret, for display. */
+  prefix: string;
+  /** Display name. */
+  name: string;
+  /** The pod the key is confined to. */
+  pod_id: string;
+  /** Absent when the key holds every permission of its scope (created with `permissions` omitted). */
+  permissions?: Permissions;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 time of the last change (name or permissions). */
+  updated_at: string;
+  /** ISO-8601 expiry, if any. */
+  expires_at?: string;
+  /** Time of the last authenticated request made with the key (inferred: updated on every use). */
+  used_at?: string;
+}
+
+/**
+ * A non-bearer entry of a pod's key list. Its fields beyond `type` are inferred; clients are expected to skip
+ * these entries, so the emulator keeps them minimal.
+ */
+export interface PublicKeyEntry {
+  /** Kind of entry. */
+  type: "public_key";
+  /** Entry id. */
+  api_key_id: string;
+  /** Display name. */
+  name: string;
+  /** The pod holding the entry. */
+  pod_id: string;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 time of the last change. */
+  updated_at: string;
+}
+
+/** One item of `GET /v0/pods/{pod_id}/api-keys`. */
+export type ApiKeyListItem = StoredKey | PublicKeyEntry;
+
+/** The answer to `POST /v0/pods/{pod_id}/api-keys`: the only place where `api_key` (the secret) appears. */
+export interface CreatedApiKey {
+  /** Key id. */
+  api_key_id: string;
+  /** The secret: `am_<region>_` + 48 hex digits. Shown once. */
+  api_key: string;
+  /** First characters of the secret, for display. */
+  prefix: string;
+  /** Display name. */
+  name: string;
+  /** The pod the key is confined to. */
+  pod_id: string;
+  /** As stored after dropping unknown names; absent for full access. */
+  permissions?: Permissions;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 expiry, if any. */
+  expires_at?: string;
+}
+
+/** The answer to `GET /v0/auth/me`. */
+export interface AuthMe {
+  /** What the key may reach. The emulator issues organization and pod keys only. */
+  scope_type: "organization" | "pod" | "inbox";
+  /** Id of the organization, pod or inbox the key is scoped to. */
+  scope_id: string;
+  /** The organization. */
+  organization_id: string;
+  /** The pod of a pod-scoped key. */
+  pod_id?: string;
+  /** The inbox of an inbox-scoped key (never set by the emulator). */
+  inbox_id?: string;
+  /** The key's id. */
+  api_key_id?: string;
+}

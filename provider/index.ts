@@ -3,7 +3,27 @@
  * @packageDocumentation
  */
 export { PodApiKey, type PodApiKeyArgs, type PodApiKeyPermissions } from "./podApiKey";
-export { PERMISSIONS, type PermissionName } from "./agentmail/permissions";
+export { Pod, type PodArgs } from "./pod";
+export {
+  getPod,
+  getPodOutput,
+  getPodApiKeys,
+  getPodApiKeysOutput,
+  type GetPodArgs,
+  type GetPodOutputArgs,
+  type GetPodResult,
+  type GetPodApiKeysArgs,
+  type GetPodApiKeysOutputArgs,
+  type GetPodApiKeysResult,
+  type PodApiKeyInfo,
+} from "./lookups";
+export {
+  PERMISSIONS,
+  PERMISSION_NAMES,
+  type CamelCase,
+  type PermissionName,
+  type PermissionWireName,
+} from "./agentmail/permissions";
 export {
   AgentMailError,
   ApiError,

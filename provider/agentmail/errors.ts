@@ -67,7 +67,9 @@ export function isApiError(e: unknown, ...statuses: number[]): e is ApiError {
 
 /** The API answered 2xx with a body that is not what agentmail-api.md documents. */
 export class ResponseError extends AgentMailError {
+  /** The request whose answer was unexpected (no credential). */
   readonly request: RequestInfo;
+  /** The HTTP status of that answer. */
   readonly status: number;
   constructor(request: RequestInfo, status: number, problem: string) {
     super(
@@ -83,6 +85,7 @@ export class ResponseError extends AgentMailError {
 
 /** No usable answer: the connection failed, was reset, or a timeout passed. */
 export class NetworkError extends AgentMailError {
+  /** The request that got no answer (no credential). */
   readonly request: RequestInfo;
   /** False when the request surely never reached the server (connection refused, connect timeout). */
   readonly maybeReceived: boolean;

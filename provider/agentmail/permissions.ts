@@ -27,7 +27,8 @@ export const PERMISSION_NAMES = [
 /** A permission's wire name. */
 export type PermissionWireName = (typeof PERMISSION_NAMES)[number];
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+/** The camelCase form of a snake_case name (`message_send` -> `messageSend`). */
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 
 /** A permission's name in this package (camelCase). */
 export type PermissionName = CamelCase<PermissionWireName>;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PermissionName } from "./agentmail/permissions";
+import provider = require("./shim/podApiKey");
 
 /**
  * What a pod API key may do: an object of optional booleans, one per AgentMail permission, in camelCase
@@ -27,35 +28,6 @@ export interface PodApiKeyArgs {
   readonly expiresAt?: pulumi.Input<string>;
 }
 
-/**
- * The serialized provider: a shim. Pulumi stores this text in the state of every resource (twice) and
- * runs it in its provider host, so each method only loads the installed implementation when it runs
- * (`require` resolves from the stack's project folder) and delegates to it: nothing is captured, no
- * credential is read here, and the text stays small (see bench/).
- */
-const provider: pulumi.dynamic.ResourceProvider = {
-  configure: function (req) {
-    return require("pulumi-agentmail/runtime").configure(req.config);
-  },
-  check: function (olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.check(olds, news);
-  },
-  diff: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.diff(id, olds, news);
-  },
-  create: function (inputs) {
-    return require("pulumi-agentmail/runtime").podApiKey.create(inputs);
-  },
-  read: function (id, props) {
-    return require("pulumi-agentmail/runtime").podApiKey.read(id, props);
-  },
-  update: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.update(id, olds, news);
-  },
-  delete: function (id, props) {
-    return require("pulumi-agentmail/runtime").podApiKey.delete(id, props);
-  },
-};
 
 /**
  * An AgentMail API key scoped to one pod, with only the permissions it is given.

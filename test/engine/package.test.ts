@@ -101,6 +101,11 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     });
     const res = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey")!;
     assert.deepEqual(res.options.additionalSecretOutputs, ["apiKey"]);
+    // Installed in node_modules, the shim module is serialized as a reference to itself.
+    const text = res.inputs["__provider"] as string;
+    console.log(`      __provider from the installed package: ${text.length} bytes`);
+    assert.match(text, /require\("pulumi-agentmail\/dist\/provider\/shim\/podApiKey\.js"\)/);
+    assert.ok(text.length <= 1024, `${text.length} bytes`);
     const host = await startProviderHost({ cwd: project.dir, project: "installed", env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" } });
     try {
       await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });

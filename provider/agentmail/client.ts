@@ -45,7 +45,7 @@ export class AgentMailClient {
   }
 
   getPod(podId: string): Promise<Pod> {
-    return this.transport.send({ method: "GET", path: `/v0/pods/${seg(podId)}`, schema: PodSchema });
+    return this.transport.send({ method: "GET", path: `/v0/pods/${seg(podId)}`, schema: PodSchema, permission: "pod_read" });
   }
 
   async listPods(pageToken?: string, limit?: number): Promise<{ pods: Pod[]; nextPageToken: string | undefined }> {
@@ -54,16 +54,17 @@ export class AgentMailClient {
       path: "/v0/pods",
       query: { limit, page_token: pageToken },
       schema: PodListSchema,
+      permission: "pod_read",
     });
     return { pods: page.pods, nextPageToken: page.next_page_token ?? undefined };
   }
 
   createPod(body: { name?: string; client_id?: string }): Promise<Pod> {
-    return this.transport.send({ method: "POST", path: "/v0/pods", body, schema: PodSchema });
+    return this.transport.send({ method: "POST", path: "/v0/pods", body, schema: PodSchema, permission: "pod_create" });
   }
 
   async deletePod(podId: string): Promise<void> {
-    await this.transport.send({ method: "DELETE", path: `/v0/pods/${seg(podId)}`, schema: undefined });
+    await this.transport.send({ method: "DELETE", path: `/v0/pods/${seg(podId)}`, schema: undefined, permission: "pod_delete" });
   }
 
   async listApiKeys(podId: string, pageToken?: string, limit?: number): Promise<KeyPage> {
@@ -72,6 +73,7 @@ export class AgentMailClient {
       path: `/v0/pods/${seg(podId)}/api-keys`,
       query: { limit, page_token: pageToken },
       schema: ApiKeyListSchema,
+      permission: "api_key_read",
     });
     const keys = page.api_keys.flatMap((k) => {
       const bearer = BearerKeySchema.safeParse(k);
@@ -110,6 +112,7 @@ export class AgentMailClient {
       path: `/v0/pods/${seg(podId)}/api-keys`,
       body,
       schema: CreatedKeySchema,
+      permission: "api_key_create",
     });
   }
 
@@ -118,6 +121,7 @@ export class AgentMailClient {
       method: "DELETE",
       path: `/v0/pods/${seg(podId)}/api-keys/${seg(apiKeyId)}`,
       schema: undefined,
+      permission: "api_key_delete",
     });
   }
 }

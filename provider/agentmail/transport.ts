@@ -8,7 +8,7 @@ import type { Credentials } from "./credentials";
 import { ApiError, NetworkError, ResponseError, type RequestInfo } from "./errors";
 import { redact } from "./redact";
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome, type RetryPolicy } from "./retry";
-import { ErrorBodySchema } from "./schemas";
+import { ErrorBodySchema, type ErrorBody } from "./schemas";
 
 /** What the transport needs: where, as whom, how patiently, through which dispatcher. */
 export interface TransportOptions {
@@ -28,6 +28,8 @@ export interface Call<S extends z.ZodType | undefined> {
   readonly body?: unknown;
   /** Schema of a 2xx body; `undefined` for answers without one (204). */
   readonly schema: S;
+  /** The permission this request needs, named in 403 errors (the API may not say which one). */
+  readonly permission?: string;
 }
 
 /** Codes of failures that happen before a byte of the request can have reached the server. */
@@ -105,9 +107,15 @@ export class Transport {
       return { ok: true, value: this.parse(call.schema, text, info, status) };
     }
     const body = ErrorBodySchema.safeParse(safeJson(text));
-    const error = new ApiError(info, status, body.success ? redactBody(body.data, this.credentials.apiKey) : {
-      message: redact(text.slice(0, 200), [this.credentials.apiKey]) || undefined,
-    });
+    const hint = status === 403 && call.permission ? `This request needs the ${call.permission} permission.` : undefined;
+    const error = new ApiError(
+      info,
+      status,
+      body.success
+        ? redactBody(body.data, this.credentials.apiKey)
+        : { message: redact(text.slice(0, 200), [this.credentials.apiKey]) || undefined },
+      hint,
+    );
     return { ok: false, outcome: { kind: "status", status, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) }, error };
   }
 
@@ -149,10 +157,15 @@ export function responseBody(error: ResponseError): unknown {
   return (error as unknown as { body?: unknown }).body;
 }
 
-function redactBody<T extends Record<string, unknown>>(body: T, apiKey: string): T {
-  const out: Record<string, unknown> = { ...body };
-  for (const k of ["message", "fix", "name"]) if (typeof out[k] === "string") out[k] = redact(out[k] as string, [apiKey]);
-  return out as T;
+function redactBody(body: ErrorBody, apiKey: string): ErrorBody {
+  const clean = (v: string | undefined) => (v === undefined ? undefined : redact(v, [apiKey]));
+  const out: ErrorBody = {};
+  for (const k of ["name", "message", "code", "fix", "docs"] as const) {
+    const v = clean(body[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  if (body.errors) out.errors = body.errors.map((e) => ({ ...e, ...(e.message ? { message: redact(e.message, [apiKey]) } : {}) }));
+  return out;
 }
 
 function errorCode(e: unknown): string {

@@ -72,6 +72,9 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       assert.equal(body.pod_id, podId);
       const denied = await rejection(lifecycle.create(bench.ctx(outs["apiKey"] as string), { podId, name: "child" }));
       assert.match(denied.message, /answered 403 missing_permission/);
+      assert.match(denied.message, /This request needs the api_key_create permission\./);
+      assert.match(denied.message, /Credential used: test credential \(am_us_/);
+      assert.ok(!denied.message.includes(outs["apiKey"] as string));
     });
 
     it("passes expiresAt and keeps it in outputs", async () => {

@@ -161,6 +161,16 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     for (const s of secrets) assert.ok(!e.details.includes(s));
   });
 
+  it("a create whose answer names the key but is unusable is reported as created-but-failed-to-initialize", async () => {
+    emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 200, body: { api_key_id: "ak_half", name: 7 }, times: 1 });
+    const e = await failure(host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+    assert.ok(e.initFailure, "the engine gets ErrorResourceInitFailed and keeps the resource in state");
+    assert.equal(e.initFailure.id, "ak_half");
+    assert.equal(e.initFailure.properties["apiKeyId"], "ak_half");
+    assert.equal(e.initFailure.properties["__provider"], bot.inputs["__provider"], "so that destroy can load the provider");
+    assert.match(e.details, /the next `pulumi up` replaces it/);
+  });
+
   it("nothing the host printed holds a secret", () => {
     const out = host.output();
     for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");

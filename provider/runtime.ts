@@ -12,6 +12,7 @@ import { CredentialsError } from "./agentmail/errors";
 import type { RetryPolicy } from "./agentmail/retry";
 import type { LifecycleContext } from "./lifecycle/context";
 import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
+import * as podLifecycle from "./lifecycle/pod";
 
 /** Settings read from the stack config by `configure()`. */
 export interface RuntimeSettings {
@@ -97,4 +98,14 @@ export const podApiKey = {
   read: (id: string, props: Props) => podApiKeyLifecycle.read(context, id, props),
   update: (id: string, olds: Props, news: Props) => podApiKeyLifecycle.update(id, olds, news),
   delete: (id: string, props: Props) => podApiKeyLifecycle.remove(context, id, props),
+};
+
+/** The Pod provider's methods, as the shim calls them. */
+export const pod = {
+  check: (olds: Props, news: Props) => podLifecycle.check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => podLifecycle.diff(id, olds, news),
+  create: (inputs: Props) => podLifecycle.create(context, inputs),
+  read: (id: string, props: Props) => podLifecycle.read(context, id, props),
+  update: (id: string, olds: Props, news: Props) => podLifecycle.update(id, olds, news),
+  delete: (id: string, props: Props) => podLifecycle.remove(context, id, props),
 };

@@ -1,77 +1,11 @@
 /**
- * Level 3: the resource classes under Pulumi's mocks (global state: this file runs in its own mocha
- * process, see .mocharc.mocks.json). What the monitor receives is recorded through a MockMonitor
- * subclass, because the mock API does not pass `additionalSecretOutputs` to `newResource`.
+ * Level 3: PodApiKey under Pulumi's mocks (global state: the mocks suites run in their own mocha
+ * process, see .mocharc.mocks.json, and share the set-up in ./setup).
  */
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
-
-const SECRET_CREDENTIAL = "am_us_mockscredential0123456789abcdef";
-process.env["AGENTMAIL_API_KEY"] = SECRET_CREDENTIAL;
-
-interface Registration {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  additionalSecretOutputs: string[];
-}
-const registrations: Registration[] = [];
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-  MockMonitor: new (mocks: pulumi.runtime.Mocks) => {
-    registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
-  };
-};
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getAdditionalsecretoutputsList(): string[];
-}
-
-class RecordingMonitor extends MockMonitor {
-  override registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void> {
-    registrations.push({
-      type: req.getType(),
-      name: req.getName(),
-      inputs: req.getObject()?.toJavaScript() ?? {},
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-    });
-    return super.registerResource(req, cb);
-  }
-}
-
-const mocks: pulumi.runtime.Mocks = {
-  newResource: async (args) => {
-    const state: Record<string, unknown> = { ...args.inputs };
-    if (args.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey") {
-      Object.assign(state, {
-        name: args.inputs["name"] ?? `${args.name}-abc1234`,
-        apiKeyId: `${args.name}-id`,
-        apiKey: `am_us_created_${args.name}_0123456789`,
-        prefix: "am_us_creat",
-        createdAt: "2026-11-27T00:00:00Z",
-      });
-    }
-    return { id: `${args.name}-id`, state };
-  },
-  call: async (args) => args.inputs,
-};
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as {
-  setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
-};
-pulumi.runtime.setMocks(mocks, "mocks-test", "dev", false);
-settings.setMockOptions(new RecordingMonitor(mocks), "mocks-test", "dev", false);
-
+import { registrations, SECRET_CREDENTIAL, value } from "./setup";
 // Loaded after the mocks are installed, as a program would be.
 import { PodApiKey, type PodApiKeyPermissions } from "../../provider";
-
-function value<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply((v) => resolve(v)));
-}
 
 describe("PodApiKey under Pulumi mocks (level 3)", () => {
   const permissions: PodApiKeyPermissions = { messageSend: true, inboxRead: false };

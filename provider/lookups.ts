@@ -1,0 +1,167 @@
+/**
+ * Lookups for programs: read a pod, or the metadata of its API keys, while the program runs (in
+ * `pulumi preview` too: they only read). Unlike the resources, these run in the program's own process,
+ * so they call the API directly. Key secrets are never returned: AgentMail shows a key only once, at
+ * creation (a `PodApiKey`'s `apiKey` output).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AgentMailClient } from "./agentmail/client";
+import { resolveCredentials } from "./agentmail/credentials";
+import { toCamel } from "./agentmail/permissions";
+import type { BearerKey } from "./agentmail/schemas";
+import { retryOverrides } from "./runtime";
+import type { PodApiKeyPermissions } from "./podApiKey";
+
+/** The arguments of {@link getPod}. */
+export interface GetPodArgs {
+  /** The pod's id, e.g. from the AgentMail console. Required. */
+  readonly podId: string;
+}
+
+/** The arguments of {@link getPodOutput}: those of {@link getPod}, each may be an `Output`. */
+export interface GetPodOutputArgs {
+  /** The pod's id, e.g. `pod.podId`. Required. */
+  readonly podId: pulumi.Input<string>;
+}
+
+/** A pod, as {@link getPod} reads it. */
+export interface GetPodResult {
+  /** The pod's id. */
+  readonly podId: string;
+  /** The pod's name. */
+  readonly name: string;
+  /** The `client_id` the pod was created with; undefined when it was created without one. */
+  readonly clientId?: string;
+  /** When the pod was created (ISO-8601). */
+  readonly createdAt: string;
+  /** When the pod was last updated (ISO-8601). */
+  readonly updatedAt: string;
+}
+
+/** The arguments of {@link getPodApiKeys}. */
+export interface GetPodApiKeysArgs {
+  /** The pod whose keys to list. Required. */
+  readonly podId: string;
+}
+
+/** The arguments of {@link getPodApiKeysOutput}: those of {@link getPodApiKeys}, each may be an `Output`. */
+export interface GetPodApiKeysOutputArgs {
+  /** The pod whose keys to list, e.g. `pod.podId`. Required. */
+  readonly podId: pulumi.Input<string>;
+}
+
+/** One API key of a pod: metadata only, never the key itself. */
+export interface PodApiKeyInfo {
+  /** The key's id. */
+  readonly apiKeyId: string;
+  /** The key's name. */
+  readonly name: string;
+  /** The key's first characters, as the AgentMail console shows them: safe to log. */
+  readonly prefix: string;
+  /** When the key was created (ISO-8601). */
+  readonly createdAt: string;
+  /** What the key may do, in camelCase (`messageSend`); undefined means the pod's full access. */
+  readonly permissions?: PodApiKeyPermissions;
+  /** When the key expires (ISO-8601); undefined when it never does. */
+  readonly expiresAt?: string;
+  /** The inbox the key is scoped to, for inbox keys; undefined for pod keys. */
+  readonly inboxId?: string;
+  /** When the key was last used (ISO-8601); undefined when never (or not reported). */
+  readonly usedAt?: string;
+}
+
+/** What {@link getPodApiKeys} returns. */
+export interface GetPodApiKeysResult {
+  /** The pod whose keys these are. */
+  readonly podId: string;
+  /** Every bearer key of the pod, newest first (public-key entries are skipped). */
+  readonly keys: PodApiKeyInfo[];
+}
+
+/**
+ * Reads a pod (`GET /v0/pods/{podId}`). Fails when it does not exist or the credential cannot see it.
+ *
+ * Credentials: stack config `agentmail:apiKey` and `agentmail:baseUrl`, else the environment variables
+ * `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
+ *
+ * @example
+ * ```ts
+ * const existing = await getPod({ podId: "pod_123" });
+ * ```
+ */
+export async function getPod(args: GetPodArgs): Promise<GetPodResult> {
+  const pod = await programClient().getPod(requirePodId(args.podId, "getPod"));
+  return strip({
+    podId: pod.pod_id,
+    name: pod.name,
+    clientId: pod.client_id ?? undefined,
+    createdAt: pod.created_at,
+    updatedAt: pod.updated_at,
+  }) as GetPodResult;
+}
+
+/**
+ * {@link getPod} with inputs that may be `Output`s, e.g. `getPodOutput({ podId: pod.podId })`. The
+ * result is an `Output`: unknown during a preview while the pod id is unknown, secret if an input is.
+ */
+export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult> {
+  return pulumi.output(args).apply((a) => getPod({ podId: a.podId }));
+}
+
+/**
+ * Lists a pod's API keys (`GET /v0/pods/{podId}/api-keys`, every page): metadata only, never a key's
+ * secret. Credentials as for {@link getPod}.
+ *
+ * @example
+ * ```ts
+ * const { keys } = await getPodApiKeys({ podId: "pod_123" });
+ * const stale = keys.filter((k) => k.usedAt === undefined);
+ * ```
+ */
+export async function getPodApiKeys(args: GetPodApiKeysArgs): Promise<GetPodApiKeysResult> {
+  const podId = requirePodId(args.podId, "getPodApiKeys");
+  const keys = await programClient().listAllApiKeys(podId);
+  return { podId, keys: keys.map(keyInfo) };
+}
+
+/** {@link getPodApiKeys} with inputs that may be `Output`s, e.g. `getPodApiKeysOutput({ podId: pod.podId })`. */
+export function getPodApiKeysOutput(args: GetPodApiKeysOutputArgs): pulumi.Output<GetPodApiKeysResult> {
+  return pulumi.output(args).apply((a) => getPodApiKeys({ podId: a.podId }));
+}
+
+function keyInfo(k: BearerKey): PodApiKeyInfo {
+  // Built field by field: whatever else the API sends (now or later) does not reach the program.
+  return strip({
+    apiKeyId: k.api_key_id,
+    name: k.name,
+    prefix: k.prefix,
+    createdAt: k.created_at,
+    permissions:
+      k.permissions === null || k.permissions === undefined
+        ? undefined
+        : Object.fromEntries(Object.entries(k.permissions).map(([p, v]) => [toCamel(p), v])),
+    expiresAt: k.expires_at ?? undefined,
+    inboxId: k.inbox_id ?? undefined,
+    usedAt: k.used_at ?? undefined,
+  }) as PodApiKeyInfo;
+}
+
+/** A client for the program's process: stack config `agentmail:*` first, then the environment. */
+function programClient(): AgentMailClient {
+  const config = new pulumi.Config("agentmail");
+  return new AgentMailClient({
+    credentials: resolveCredentials({ apiKey: config.get("apiKey"), baseUrl: config.get("baseUrl") }),
+    policy: retryOverrides(config.get("retry") ?? process.env["AGENTMAIL_RETRY"]),
+  });
+}
+
+function requirePodId(podId: unknown, fn: string): string {
+  if (typeof podId !== "string" || podId.trim() === "") {
+    throw new TypeError(`${fn}: podId must be a non-empty string (a pod id such as a Pod resource's podId).`);
+  }
+  return podId;
+}
+
+function strip<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

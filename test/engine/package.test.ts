@@ -26,11 +26,12 @@ import {
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
 const PROGRAM_TS = `import * as pulumi from "@pulumi/pulumi";
-import { PodApiKey, type PodApiKeyPermissions } from "pulumi-agentmail";
+import { Pod, PodApiKey, type PodApiKeyPermissions } from "pulumi-agentmail";
 
 const permissions: PodApiKeyPermissions = { messageSend: true };
 const key = new PodApiKey("installed", { podId: new pulumi.Config().require("podId"), permissions });
 export const keyId = key.apiKeyId;
+export const podName = new Pod("tenant").name;
 export const secret = key.apiKey;
 `;
 
@@ -106,6 +107,8 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     console.log(`      __provider from the installed package: ${text.length} bytes`);
     assert.match(text, /require\("pulumi-agentmail\/dist\/provider\/shim\/podApiKey\.js"\)/);
     assert.ok(text.length <= 1024, `${text.length} bytes`);
+    const podText = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")?.inputs["__provider"];
+    assert.match(String(podText), /require\("pulumi-agentmail\/dist\/provider\/shim\/pod\.js"\)/);
     const host = await startProviderHost({ cwd: project.dir, project: "installed", env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" } });
     try {
       await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });

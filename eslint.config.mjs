@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     files: ["**/*.ts"],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["examples/*/index.ts"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { "@pulumi": pulumi },
     rules: {
@@ -17,8 +17,16 @@ export default tseslint.config(
       "@pulumi/no-output-instance-in-template-literal": "error",
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // The provider shim must call require() at run time: that is the point of it.
+      // The provider shims must call require() at run time: that is the point of them.
       "@typescript-eslint/no-require-imports": "off",
+    },
+  },
+  {
+    // The examples import "pulumi-agentmail": resolve it to this repository's sources, as
+    // examples/tsconfig.json does, so that the Pulumi rules see real Output types.
+    files: ["examples/**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: false, project: "./examples/tsconfig.json", tsconfigRootDir: import.meta.dirname },
     },
   },
 );

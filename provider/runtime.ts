@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { AgentMailClient } from "./agentmail/client";
 import { resolveCredentials } from "./agentmail/credentials";
+import { ListCache } from "./agentmail/listCache";
 import { CredentialsError } from "./agentmail/errors";
 import type { RetryPolicy } from "./agentmail/retry";
 import type { LifecycleContext } from "./lifecycle/context";
@@ -86,6 +87,8 @@ const context: LifecycleContext = {
       policy: retryOverrides(settings.retry ?? process.env["AGENTMAIL_RETRY"]),
     }),
   now: Date.now,
+  // One per host process: a refresh's reads of keys in the same pod share one listing.
+  listings: new ListCache(),
 };
 
 type Props = Record<string, unknown>;

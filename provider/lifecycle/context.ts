@@ -1,5 +1,6 @@
 /** What the lifecycle functions need from the outside world, injected so tests can drive them directly. */
 import type { AgentMailClient } from "../agentmail/client";
+import type { ListCache } from "../agentmail/listCache";
 
 /** @internal */
 export interface LifecycleContext {
@@ -7,4 +8,9 @@ export interface LifecycleContext {
   readonly client: () => AgentMailClient;
   /** The clock (ms since the epoch). */
   readonly now: () => number;
+  /**
+   * Listings of pods' keys shared by the concurrent reads of one refresh (see `ListCache`). Absent:
+   * every read lists its pod itself (what tests want when they change data out of band).
+   */
+  readonly listings?: ListCache | undefined;
 }

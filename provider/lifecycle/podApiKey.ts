@@ -85,7 +85,14 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
     ...(permissions === undefined ? {} : { permissions }),
     ...(typeof expiresAt === "string" ? { expires_at: expiresAt } : {}),
   };
-  const created = await createKeyOnce(ctx, podId, body, grant, inputs);
+  const client = ctx.client();
+  let created: CreatedKey;
+  try {
+    created = await createKeyOnce(ctx, podId, body, grant, inputs);
+  } finally {
+    // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
+    ctx.listings?.invalidate(client, podId);
+  }
   return { id: created.api_key_id, outs: outputsOf(inputs, created, grant) };
 }
 
@@ -105,9 +112,12 @@ function outputsOf(inputs: Props, created: CreatedKey, grant: Grant): Props {
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
   const client = ctx.client();
   const podId = props["podId"] as string;
-  let keys: BearerKey[];
+  let found: BearerKey | undefined;
   try {
-    keys = await client.listAllApiKeys(podId);
+    found =
+      ctx.listings !== undefined
+        ? (await ctx.listings.list(client, podId)).byId.get(id)
+        : (await client.listAllApiKeys(podId)).find((k) => k.api_key_id === id);
   } catch (e) {
     if (isApiError(e, 404)) {
       await confirmGone(client, podId);
@@ -115,7 +125,6 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     }
     throw e;
   }
-  const found = keys.find((k) => k.api_key_id === id);
   if (found === undefined) return { id: "", props: {} };
   const storedGrant = grantOf(props["permissions"] as Props | undefined);
   const liveGrant = grantFromWire(found.permissions);
@@ -153,5 +162,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
       return;
     }
     throw e;
+  } finally {
+    ctx.listings?.invalidate(client, podId);
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * 4. Throughput: 1,000 create+delete pairs at concurrency 16 against the emulator, through this package's
+ * client, through raw undici (`request` on a keep-alive Agent: the floor), and through the official
+ * `agentmail` SDK (a dev dependency, used here only). Every run of a client gets a fresh pod; the three
+ * clients alternate within each round so that ratios come from the same conditions. Two placements of the
+ * emulator: in this process (client and server share one event loop: a client's CPU cost counts twice)
+ * and in a child process (closer to a real server).
+ */
+import { Agent, request } from "undici";
+import { AgentMailClient as OfficialClient } from "agentmail";
+import { startEmulator } from "../emulator";
+import { startEmulatorProcess } from "./emulatorProcess";
+import { AgentMailClient } from "../provider/agentmail/client";
+import { fmtMs, fmtRatio, median, pool, type Row } from "./stats";
+
+export const PAIRS = 1000;
+export const CONCURRENCY = 16;
+
+type Pair = (podId: string, i: number) => Promise<void>;
+
+/** What the clients need from an emulator, in process or not. */
+interface Target {
+  readonly url: string;
+  readonly orgApiKey: string;
+  createPod(): Promise<string>;
+  keyCount(podId: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function ours(emu: Target): Pair {
+  const client = new AgentMailClient({
+    credentials: { apiKey: emu.orgApiKey, baseUrl: emu.url, description: "bench" },
+  });
+  return async (podId, i) => {
+    const k = await client.createApiKey(podId, { name: `ours-${i}`, permissions: { message_read: true } });
+    await client.deleteApiKey(podId, k.api_key_id);
+  };
+}
+
+function rawUndici(emu: Target, agent: Agent): Pair {
+  const auth = `Bearer ${emu.orgApiKey}`;
+  return async (podId, i) => {
+    const res = await request(`${emu.url}/v0/pods/${podId}/api-keys`, {
+      method: "POST",
+      dispatcher: agent,
+      headers: { authorization: auth, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ name: `raw-${i}`, permissions: { message_read: true } }),
+    });
+    const created = (await res.body.json()) as { api_key_id: string };
+    if (res.statusCode !== 200) throw new Error(`raw create answered ${res.statusCode}`);
+    const del = await request(`${emu.url}/v0/pods/${podId}/api-keys/${created.api_key_id}`, {
+      method: "DELETE",
+      dispatcher: agent,
+      headers: { authorization: auth, accept: "application/json" },
+    });
+    await del.body.dump();
+    if (del.statusCode !== 204) throw new Error(`raw delete answered ${del.statusCode}`);
+  };
+}
+
+function official(emu: Target): Pair {
+  const client = new OfficialClient({ apiKey: emu.orgApiKey, baseUrl: emu.url });
+  return async (podId, i) => {
+    const k = await client.pods.apiKeys.create(podId, { name: `sdk-${i}`, permissions: { messageRead: true } });
+    await client.pods.apiKeys.delete(podId, k.apiKeyId);
+  };
+}
+
+async function inProcess(): Promise<Target> {
+  const emu = await startEmulator();
+  return {
+    url: emu.url,
+    orgApiKey: emu.orgApiKey,
+    createPod: async () => emu.store.createPod().pod_id,
+    keyCount: async (podId) => emu.store.apiKeys(podId).length,
+    stop: () => emu.stop(),
+  };
+}
+
+export async function throughput(rounds = 5): Promise<Row[]> {
+  return [
+    ...(await measure("in-process emulator", await inProcess(), rounds)),
+    ...(await measure("emulator in a child process", await startEmulatorProcess(), rounds)),
+  ];
+}
+
+async function measure(where: string, emu: Target, rounds: number): Promise<Row[]> {
+  const agent = new Agent({ keepAliveTimeout: 4_000 });
+  try {
+    const clients: Record<string, Pair> = { ours: ours(emu), undici: rawUndici(emu, agent), sdk: official(emu) };
+    const times: Record<string, number[]> = { ours: [], undici: [], sdk: [] };
+    const ratios: Record<string, number[]> = { ours: [], sdk: [] };
+    // One untimed warm-up pass each (connections, JIT).
+    for (const pair of Object.values(clients)) {
+      const podId = await emu.createPod();
+      await pool(100, CONCURRENCY, (i) => pair(podId, i));
+    }
+    for (let r = 0; r < rounds; r++) {
+      const round: Record<string, number> = {};
+      for (const [name, pair] of Object.entries(clients)) {
+        const podId = await emu.createPod();
+        round[name] = await pool(PAIRS, CONCURRENCY, (i) => pair(podId, i));
+        if ((await emu.keyCount(podId)) !== 0) throw new Error(`${name} left keys behind`);
+        times[name]!.push(round[name]!);
+      }
+      ratios["ours"]!.push(round["ours"]! / round["undici"]!);
+      ratios["sdk"]!.push(round["sdk"]! / round["undici"]!);
+    }
+    const pairsPerSec = (ms: number): string => `${Math.round((PAIRS * 1000) / ms)} pairs/s`;
+    const label = `${PAIRS} C+D pairs, c=${CONCURRENCY}, median of ${rounds}`;
+    const oursRatio = median(ratios["ours"]!);
+    const sdkRatio = median(ratios["sdk"]!);
+    return [
+      {
+        section: `4 throughput, ${where}`,
+        metric: `raw undici: ${label}`,
+        value: `${fmtMs(median(times["undici"]!))} (${pairsPerSec(median(times["undici"]!))})`,
+        target: "(floor)",
+        met: undefined,
+      },
+      {
+        section: `4 throughput, ${where}`,
+        metric: `this client: ${label}`,
+        value: `${fmtMs(median(times["ours"]!))} (${pairsPerSec(median(times["ours"]!))})`,
+        target: "-",
+        met: undefined,
+      },
+      {
+        section: `4 throughput, ${where}`,
+        metric: `official SDK: ${label}`,
+        value: `${fmtMs(median(times["sdk"]!))} (${pairsPerSec(median(times["sdk"]!))})`,
+        target: "-",
+        met: undefined,
+      },
+      {
+        section: `4 throughput, ${where}`,
+        metric: "this client / raw undici (median of per-round ratios)",
+        value: fmtRatio(oursRatio),
+        target: "<= 1.15x",
+        met: oursRatio <= 1.15,
+      },
+      {
+        section: `4 throughput, ${where}`,
+        metric: "official SDK / raw undici (median of per-round ratios)",
+        value: fmtRatio(sdkRatio),
+        target: `> this client`,
+        met: sdkRatio > oursRatio,
+      },
+    ];
+  } finally {
+    await agent.close();
+    await emu.stop();
+  }
+}

@@ -4,7 +4,6 @@
  * completed create (spawn, Configure, Check, Create), and its resident memory (VmRSS, /proc/<pid>/status)
  * after 1,000 operations: 300 creates (c=16), a refresh of those 300 keys (all reads at once, 2.1 s after
  * the creates, as a separate `pulumi refresh` would), 100 more reads (c=16) and 300 deletes (c=16).
- * It also checks the compact `__provider` proposal (bench/README.md) through the same host.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -28,15 +27,6 @@ const REPO = path.resolve(__dirname, "..", "..");
 const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
 const CREATES = 300;
 const EXTRA_READS = 100;
-
-/**
- * The smaller `__provider` proposed in bench/README.md: the same shim, written by hand instead of
- * serialized by Pulumi (no per-function wrapper). It requires the runtime at call time and captures nothing.
- */
-export const COMPACT_PROVIDER_TEXT =
-  'exports.handler=()=>{const r=()=>require("pulumi-agentmail/runtime"),m=n=>(...a)=>r().podApiKey[n](...a);' +
-  'return{configure:q=>r().configure(q.config),check:m("check"),diff:m("diff"),create:m("create"),read:m("read"),' +
-  'update:m("update"),delete:m("delete")}};';
 
 function rssKiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -67,27 +57,6 @@ async function startAndCreate(emu: Emulator, dir: string, resource: CapturedReso
     created = await host.create(u, checked.inputs);
   });
   return { host: host!, ms, created: created! };
-}
-
-/** Check, create, read and delete once through a host with `providerText` as `__provider`; true if all worked. */
-async function roundTrip(
-  host: ProviderHost,
-  emu: Emulator,
-  resource: CapturedResource,
-  podId: string,
-  providerText: string,
-): Promise<boolean> {
-  const u = urn(TYPE, `${resource.name}-compact`, "dev", "keys");
-  const checked = await host.check(u, {}, { ...unwrapSecrets(resource.inputs), podId, __provider: providerText });
-  const created = await host.create(u, checked.inputs);
-  const read = await host.read(created.id, u, created.properties, checked.inputs);
-  await host.delete(created.id, u, created.properties);
-  return (
-    created.properties["__provider"] === providerText &&
-    typeof created.properties["apiKey"] === "string" &&
-    read.id === created.id &&
-    !emu.store.apiKeys(podId).some((k) => k.api_key_id === created.id)
-  );
 }
 
 export async function providerHost(startRuns = 5): Promise<Row[]> {
@@ -127,7 +96,6 @@ export async function providerHost(startRuns = 5): Promise<Row[]> {
       await host.delete(first.id, urn(TYPE, resource.name, "dev", "keys"), first.properties);
       const operations = CREATES + keys.length + EXTRA_READS + keys.length;
       const after = rssKiB(host.pid);
-      const compactOk = await roundTrip(host, emu, resource, podId, COMPACT_PROVIDER_TEXT);
       const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
       return [
         {
@@ -157,13 +125,6 @@ export async function providerHost(startRuns = 5): Promise<Row[]> {
           value: `${refreshGets / pages} listing (${refreshGets} GETs)`,
           target: "1 per pod",
           met: refreshGets === pages,
-        },
-        {
-          section: "1 state",
-          metric: "proposal: hand-written __provider text (README), works through the host",
-          value: `${Buffer.byteLength(COMPACT_PROVIDER_TEXT)} B, ${compactOk ? "check/create/read/delete OK" : "FAILED"}`,
-          target: "<= 1024 B",
-          met: compactOk && Buffer.byteLength(COMPACT_PROVIDER_TEXT) <= 1024,
         },
       ];
     } finally {

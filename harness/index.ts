@@ -6,6 +6,7 @@
  */
 export * from "./captureProgram";
 export * from "./projectDir";
+export * from "./packedInstall";
 export * from "./providerHost";
 export * from "./providerHostTypes";
 export * from "./providerHostError";

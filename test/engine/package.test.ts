@@ -8,20 +8,11 @@
  * dependencies (undici, zod, @pulumi/pulumi) from this repository's node_modules: no registry is needed.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
-import {
-  captureProgram,
-  makeProjectDir,
-  resolvePackageDir,
-  startProviderHost,
-  unwrapSecrets,
-  urn,
-  type ProjectDir,
-} from "../../harness";
+import { captureProgram, makeInstalledProject, startProviderHost, unwrapSecrets, urn, type InstalledProject } from "../../harness";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
@@ -37,26 +28,13 @@ export const secret = key.apiKey;
 
 describe("the packed package, installed into a fresh project (level 4)", function () {
   this.timeout(120_000);
-  let project: ProjectDir;
+  let project: InstalledProject;
   let emu: Emulator;
   let files: string[];
 
   before(async () => {
-    project = makeProjectDir({
-      name: "installed",
-      linkPackages: {
-        "@pulumi/pulumi": resolvePackageDir("@pulumi/pulumi"),
-        undici: resolvePackageDir("undici"),
-        zod: resolvePackageDir("zod"),
-      },
-    });
-    const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", project.dir], { cwd: REPO, encoding: "utf8" }),
-    ) as { filename: string; files: { path: string }[] }[];
-    files = packed[0]!.files.map((f) => f.path);
-    const target = path.join(project.dir, "node_modules", "pulumi-agentmail");
-    fs.mkdirSync(target, { recursive: true });
-    execFileSync("tar", ["-xzf", path.join(project.dir, packed[0]!.filename), "-C", target, "--strip-components=1"]);
+    project = makeInstalledProject("installed", REPO);
+    files = project.files;
     fs.writeFileSync(path.join(project.dir, "index.ts"), PROGRAM_TS);
     emu = await startEmulator();
   });

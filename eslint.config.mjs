@@ -26,7 +26,11 @@ export default tseslint.config(
     // examples/tsconfig.json does, so that the Pulumi rules see real Output types.
     files: ["examples/**/*.ts"],
     languageOptions: {
-      parserOptions: { projectService: false, project: "./examples/tsconfig.json", tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: false,
+        project: "./examples/tsconfig.json",
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
 );

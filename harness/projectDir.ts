@@ -8,22 +8,22 @@ import * as path from "node:path";
 
 /** Options of {@link makeProjectDir}. */
 export interface MakeProjectDirOptions {
-    /** Project name written to `Pulumi.yaml`. */
-    name: string;
-    /**
-     * Packages to make resolvable from the folder: package name (`"@pulumi/pulumi"`,
-     * `"pulumi-agentmail"`) to the absolute path of its folder. Each becomes a symlink
-     * `node_modules/<name>`, which is how `npm install <folder>` installs a local package.
-     */
-    linkPackages?: Record<string, string>;
+  /** Project name written to `Pulumi.yaml`. */
+  name: string;
+  /**
+   * Packages to make resolvable from the folder: package name (`"@pulumi/pulumi"`,
+   * `"pulumi-agentmail"`) to the absolute path of its folder. Each becomes a symlink
+   * `node_modules/<name>`, which is how `npm install <folder>` installs a local package.
+   */
+  linkPackages?: Record<string, string>;
 }
 
 /** A temporary project folder. */
 export interface ProjectDir {
-    /** Absolute path of the folder. */
-    dir: string;
-    /** Removes the folder (symlinks are removed, never followed). Idempotent. */
-    cleanup(): void;
+  /** Absolute path of the folder. */
+  dir: string;
+  /** Removes the folder (symlinks are removed, never followed). Idempotent. */
+  cleanup(): void;
 }
 
 /**
@@ -35,20 +35,20 @@ export interface ProjectDir {
  * `require`s need a link here.
  */
 export function makeProjectDir(opts: MakeProjectDirOptions): ProjectDir {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-harness-${opts.name}-`));
-    const links = opts.linkPackages ?? {};
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${opts.name}\nruntime: nodejs\n`);
-    const dependencies = Object.fromEntries(Object.entries(links).map(([pkg, target]) => [pkg, `file:${target}`]));
-    fs.writeFileSync(
-        path.join(dir, "package.json"),
-        JSON.stringify({ name: opts.name, private: true, dependencies }, null, 2) + "\n",
-    );
-    for (const [pkg, target] of Object.entries(links)) {
-        const link = path.join(dir, "node_modules", ...pkg.split("/"));
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.symlinkSync(target, link, "dir");
-    }
-    return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-harness-${opts.name}-`));
+  const links = opts.linkPackages ?? {};
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${opts.name}\nruntime: nodejs\n`);
+  const dependencies = Object.fromEntries(Object.entries(links).map(([pkg, target]) => [pkg, `file:${target}`]));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: opts.name, private: true, dependencies }, null, 2) + "\n",
+  );
+  for (const [pkg, target] of Object.entries(links)) {
+    const link = path.join(dir, "node_modules", ...pkg.split("/"));
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(target, link, "dir");
+  }
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -58,13 +58,13 @@ export function makeProjectDir(opts: MakeProjectDirOptions): ProjectDir {
  * @param fromDir Where to start. Default: this repository (the folder holding the harness).
  */
 export function resolvePackageDir(name: string, fromDir: string = path.resolve(__dirname, "..", "..")): string {
-    for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, "node_modules", ...name.split("/"));
-        if (fs.existsSync(path.join(candidate, "package.json"))) {
-            return candidate;
-        }
-        if (path.dirname(dir) === dir) {
-            throw new Error(`package ${name} not found from ${fromDir}`);
-        }
+  for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", ...name.split("/"));
+    if (fs.existsSync(path.join(candidate, "package.json"))) {
+      return candidate;
     }
+    if (path.dirname(dir) === dir) {
+      throw new Error(`package ${name} not found from ${fromDir}`);
+    }
+  }
 }

@@ -12,12 +12,12 @@ import { fromStruct, type PropertyMap } from "./values";
  * The engine keeps such a resource in state with `properties` as its outputs.
  */
 export interface InitFailure {
-    /** The ID of the created resource. */
-    id: string;
-    /** The properties the error carried (the outputs the engine would store). */
-    properties: PropertyMap;
-    /** The reasons the error carried. */
-    reasons: string[];
+  /** The ID of the created resource. */
+  id: string;
+  /** The properties the error carried (the outputs the engine would store). */
+  properties: PropertyMap;
+  /** The reasons the error carried. */
+  reasons: string[];
 }
 
 const brand = Symbol.for("pulumi-agentmail/harness/ProviderHostError");
@@ -25,60 +25,60 @@ const initFailedTypeName = "pulumirpc.ErrorResourceInitFailed";
 
 /** A failed gRPC call to the provider host. */
 export class ProviderHostError extends Error {
-    /** Numeric gRPC status code (`2` = UNKNOWN for a thrown error). */
-    readonly grpcCode: number;
-    /** Name of the gRPC status code, such as `"UNKNOWN"`. */
-    readonly grpcCodeName: string;
-    /** The status message: what the engine shows the user (the thrown error's `message`). */
-    readonly details: string;
-    /** The RPC method that failed, such as `"create"`. */
-    readonly method: string;
-    /** Present when the host reported "created but failed to initialize". */
-    readonly initFailure?: InitFailure;
+  /** Numeric gRPC status code (`2` = UNKNOWN for a thrown error). */
+  readonly grpcCode: number;
+  /** Name of the gRPC status code, such as `"UNKNOWN"`. */
+  readonly grpcCodeName: string;
+  /** The status message: what the engine shows the user (the thrown error's `message`). */
+  readonly details: string;
+  /** The RPC method that failed, such as `"create"`. */
+  readonly method: string;
+  /** Present when the host reported "created but failed to initialize". */
+  readonly initFailure?: InitFailure;
 
-    constructor(method: string, grpcCode: number, details: string, initFailure?: InitFailure) {
-        const codeName = grpc.status[grpcCode] ?? String(grpcCode);
-        super(`${method} failed (${codeName}): ${details}`);
-        this.name = "ProviderHostError";
-        this.method = method;
-        this.grpcCode = grpcCode;
-        this.grpcCodeName = codeName;
-        this.details = details;
-        if (initFailure !== undefined) {
-            this.initFailure = initFailure;
-        }
-        Object.defineProperty(this, brand, { value: true });
+  constructor(method: string, grpcCode: number, details: string, initFailure?: InitFailure) {
+    const codeName = grpc.status[grpcCode] ?? String(grpcCode);
+    super(`${method} failed (${codeName}): ${details}`);
+    this.name = "ProviderHostError";
+    this.method = method;
+    this.grpcCode = grpcCode;
+    this.grpcCodeName = codeName;
+    this.details = details;
+    if (initFailure !== undefined) {
+      this.initFailure = initFailure;
     }
+    Object.defineProperty(this, brand, { value: true });
+  }
 
-    /** True if `e` is a `ProviderHostError`, also one from another copy of this module. */
-    static isInstance(e: unknown): e is ProviderHostError {
-        return e !== null && typeof e === "object" && (e as Record<symbol, unknown>)[brand] === true;
-    }
+  /** True if `e` is a `ProviderHostError`, also one from another copy of this module. */
+  static isInstance(e: unknown): e is ProviderHostError {
+    return e !== null && typeof e === "object" && (e as Record<symbol, unknown>)[brand] === true;
+  }
 
-    /** @internal Builds the error from what `@grpc/grpc-js` gave the client callback. */
-    static fromServiceError(method: string, err: ServiceError): ProviderHostError {
-        return new ProviderHostError(method, err.code, err.details, decodeInitFailure(err));
-    }
+  /** @internal Builds the error from what `@grpc/grpc-js` gave the client callback. */
+  static fromServiceError(method: string, err: ServiceError): ProviderHostError {
+    return new ProviderHostError(method, err.code, err.details, decodeInitFailure(err));
+  }
 }
 
 /** Decodes `ErrorResourceInitFailed` from the status details trailer, as the Go engine does. */
 function decodeInitFailure(err: ServiceError): InitFailure | undefined {
-    const raw = err.metadata?.get("grpc-status-details-bin") ?? [];
-    for (const bin of raw) {
-        if (typeof bin === "string") {
-            continue;
-        }
-        const status = statuspb.Status.deserializeBinary(bin);
-        for (const any of status.getDetailsList()) {
-            const detail = any.unpack(provpb.ErrorResourceInitFailed.deserializeBinary, initFailedTypeName);
-            if (detail !== null) {
-                return {
-                    id: detail.getId(),
-                    properties: fromStruct(detail.getProperties()),
-                    reasons: detail.getReasonsList(),
-                };
-            }
-        }
+  const raw = err.metadata?.get("grpc-status-details-bin") ?? [];
+  for (const bin of raw) {
+    if (typeof bin === "string") {
+      continue;
     }
-    return undefined;
+    const status = statuspb.Status.deserializeBinary(bin);
+    for (const any of status.getDetailsList()) {
+      const detail = any.unpack(provpb.ErrorResourceInitFailed.deserializeBinary, initFailedTypeName);
+      if (detail !== null) {
+        return {
+          id: detail.getId(),
+          properties: fromStruct(detail.getProperties()),
+          reasons: detail.getReasonsList(),
+        };
+      }
+    }
+  }
+  return undefined;
 }

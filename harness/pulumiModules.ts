@@ -27,16 +27,15 @@ export const grpc: typeof import("@grpc/grpc-js") = pulumiRequire("@grpc/grpc-js
 
 /** google-protobuf `Struct` module as resolved from `@pulumi/pulumi`. */
 export const structpb: typeof import("google-protobuf/google/protobuf/struct_pb") = pulumiRequire(
-    "google-protobuf/google/protobuf/struct_pb",
+  "google-protobuf/google/protobuf/struct_pb",
 );
 
 /** `pulumirpc` provider messages. */
 export const provpb: typeof import("@pulumi/pulumi/proto/provider_pb") = pulumiRequire("./proto/provider_pb");
 
 /** `pulumirpc.ResourceProvider` service stubs. */
-export const provgrpc: typeof import("@pulumi/pulumi/proto/provider_grpc_pb") = pulumiRequire(
-    "./proto/provider_grpc_pb",
-);
+export const provgrpc: typeof import("@pulumi/pulumi/proto/provider_grpc_pb") =
+  pulumiRequire("./proto/provider_grpc_pb");
 
 /** `google.rpc.Status`, used to decode `grpc-status-details-bin` trailers. */
 export const statuspb: typeof import("@pulumi/pulumi/proto/status_pb") = pulumiRequire("./proto/status_pb");
@@ -46,5 +45,5 @@ export const pluginpb: typeof import("@pulumi/pulumi/proto/plugin_pb") = pulumiR
 
 /** google-protobuf `Empty`. */
 export const emptypb: typeof import("google-protobuf/google/protobuf/empty_pb") = pulumiRequire(
-    "google-protobuf/google/protobuf/empty_pb",
+  "google-protobuf/google/protobuf/empty_pb",
 );

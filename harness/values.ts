@@ -28,37 +28,33 @@ export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  * members that are `undefined` are dropped and `undefined` array elements become `null`.
  */
 export function toStruct(value: PropertyMap): Struct {
-    return structpb.Struct.fromJavaScript(stripUndefined(value) as Record<string, never>);
+  return structpb.Struct.fromJavaScript(stripUndefined(value) as Record<string, never>);
 }
 
 /** Converts a `Struct` (or its absence, read as `{}`) to a plain object. */
 export function fromStruct(struct: Struct | undefined): PropertyMap {
-    return struct === undefined ? {} : (struct.toJavaScript() as PropertyMap);
+  return struct === undefined ? {} : (struct.toJavaScript() as PropertyMap);
 }
 
 function stripUndefined(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map((v) => (v === undefined ? null : stripUndefined(v)));
+  if (Array.isArray(value)) {
+    return value.map((v) => (v === undefined ? null : stripUndefined(v)));
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) {
+        out[k] = stripUndefined(v);
+      }
     }
-    if (value !== null && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) {
-            if (v !== undefined) {
-                out[k] = stripUndefined(v);
-            }
-        }
-        return out;
-    }
-    return value;
+    return out;
+  }
+  return value;
 }
 
 /** True if `value` is a secret wrapper in Pulumi's wire encoding. */
 export function isSecretValue(value: unknown): value is { value?: unknown } {
-    return (
-        value !== null &&
-        typeof value === "object" &&
-        (value as Record<string, unknown>)[specialSigKey] === secretSig
-    );
+  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[specialSigKey] === secretSig;
 }
 
 /**
@@ -68,18 +64,18 @@ export function isSecretValue(value: unknown): value is { value?: unknown } {
  * Configure with `acceptSecrets: false`, as the dynamic provider host does: the provider sees plaintext.
  */
 export function unwrapSecrets<T>(value: T): T {
-    if (isSecretValue(value)) {
-        return unwrapSecrets(value.value) as T;
+  if (isSecretValue(value)) {
+    return unwrapSecrets(value.value) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => unwrapSecrets(v)) as T;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = unwrapSecrets(v);
     }
-    if (Array.isArray(value)) {
-        return value.map((v) => unwrapSecrets(v)) as T;
-    }
-    if (value !== null && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) {
-            out[k] = unwrapSecrets(v);
-        }
-        return out as T;
-    }
-    return value;
+    return out as T;
+  }
+  return value;
 }

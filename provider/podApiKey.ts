@@ -28,7 +28,6 @@ export interface PodApiKeyArgs {
   readonly expiresAt?: pulumi.Input<string>;
 }
 
-
 /**
  * An AgentMail API key scoped to one pod, with only the permissions it is given.
  *

@@ -68,7 +68,9 @@ export function retryOverrides(raw: string | undefined): Partial<RetryPolicy> {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new CredentialsError(`agentmail:retry / AGENTMAIL_RETRY is not JSON. Example: {"maxAttempts":6,"deadlineMs":60000}`);
+    throw new CredentialsError(
+      `agentmail:retry / AGENTMAIL_RETRY is not JSON. Example: {"maxAttempts":6,"deadlineMs":60000}`,
+    );
   }
   const parsed = RetryOverrides.safeParse(json);
   if (!parsed.success) {

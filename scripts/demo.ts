@@ -103,11 +103,19 @@ async function withoutCli(emu: Emulator, podId: string, project: ProjectDir): Pr
   if (res === undefined) throw new Error("the quickstart program registered no PodApiKey");
   const u = urn(res.type, res.name, "dev", PROJECT);
   const text = res.inputs["__provider"] as string;
-  console.log(`registered ${res.type} "${res.name}", additionalSecretOutputs ${JSON.stringify(res.options.additionalSecretOutputs)}`);
-  console.log(`serialized provider (__provider): ${text.length} bytes, no credential in it: ${!text.includes(emu.orgApiKey)}`);
+  console.log(
+    `registered ${res.type} "${res.name}", additionalSecretOutputs ${JSON.stringify(res.options.additionalSecretOutputs)}`,
+  );
+  console.log(
+    `serialized provider (__provider): ${text.length} bytes, no credential in it: ${!text.includes(emu.orgApiKey)}`,
+  );
 
   step("Start the provider host in the project folder and Configure it with the stack config");
-  const host: ProviderHost = await startProviderHost({ cwd: project.dir, project: PROJECT, env: { AGENTMAIL_API_KEY: "" } });
+  const host: ProviderHost = await startProviderHost({
+    cwd: project.dir,
+    project: PROJECT,
+    env: { AGENTMAIL_API_KEY: "" },
+  });
   try {
     await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
     console.log(`agentmail:baseUrl = ${emu.url}, agentmail:apiKey = ${mask(emu.orgApiKey)}`);

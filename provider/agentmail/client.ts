@@ -45,7 +45,12 @@ export class AgentMailClient {
   }
 
   getPod(podId: string): Promise<Pod> {
-    return this.transport.send({ method: "GET", path: `/v0/pods/${seg(podId)}`, schema: PodSchema, permission: "pod_read" });
+    return this.transport.send({
+      method: "GET",
+      path: `/v0/pods/${seg(podId)}`,
+      schema: PodSchema,
+      permission: "pod_read",
+    });
   }
 
   async listPods(pageToken?: string, limit?: number): Promise<{ pods: Pod[]; nextPageToken: string | undefined }> {
@@ -64,7 +69,12 @@ export class AgentMailClient {
   }
 
   async deletePod(podId: string): Promise<void> {
-    await this.transport.send({ method: "DELETE", path: `/v0/pods/${seg(podId)}`, schema: undefined, permission: "pod_delete" });
+    await this.transport.send({
+      method: "DELETE",
+      path: `/v0/pods/${seg(podId)}`,
+      schema: undefined,
+      permission: "pod_delete",
+    });
   }
 
   async listApiKeys(podId: string, pageToken?: string, limit?: number): Promise<KeyPage> {
@@ -125,4 +135,3 @@ export class AgentMailClient {
     });
   }
 }
-

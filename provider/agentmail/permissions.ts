@@ -8,27 +8,62 @@
 
 /** Every permission name of the newest AgentMail API description (snake_case, as sent on the wire). */
 export const PERMISSION_NAMES = [
-  "inbox_read", "inbox_create", "inbox_update", "inbox_delete",
-  "message_read", "message_send", "message_reply", "message_update", "message_delete",
-  "label_spam_read", "label_blocked_read", "label_unauthenticated_read", "label_trash_read",
-  "draft_read", "draft_create", "draft_update", "draft_delete", "draft_send",
-  "webhook_read", "webhook_create", "webhook_update", "webhook_delete",
-  "domain_read", "domain_create", "domain_update", "domain_delete",
-  "list_entry_read", "list_entry_create", "list_entry_delete",
+  "inbox_read",
+  "inbox_create",
+  "inbox_update",
+  "inbox_delete",
+  "message_read",
+  "message_send",
+  "message_reply",
+  "message_update",
+  "message_delete",
+  "label_spam_read",
+  "label_blocked_read",
+  "label_unauthenticated_read",
+  "label_trash_read",
+  "draft_read",
+  "draft_create",
+  "draft_update",
+  "draft_delete",
+  "draft_send",
+  "webhook_read",
+  "webhook_create",
+  "webhook_update",
+  "webhook_delete",
+  "domain_read",
+  "domain_create",
+  "domain_update",
+  "domain_delete",
+  "list_entry_read",
+  "list_entry_create",
+  "list_entry_delete",
   "metrics_read",
-  "api_key_read", "api_key_create", "api_key_update", "api_key_delete",
-  "app_connect", "app_share_owner",
+  "api_key_read",
+  "api_key_create",
+  "api_key_update",
+  "api_key_delete",
+  "app_connect",
+  "app_share_owner",
   "account_update",
-  "pod_read", "pod_create", "pod_update", "pod_delete",
-  "calendar_read", "calendar_update", "calendar_event_read", "calendar_event_create",
-  "calendar_event_update", "calendar_event_delete",
+  "pod_read",
+  "pod_create",
+  "pod_update",
+  "pod_delete",
+  "calendar_read",
+  "calendar_update",
+  "calendar_event_read",
+  "calendar_event_create",
+  "calendar_event_update",
+  "calendar_event_delete",
 ] as const;
 
 /** A permission's wire name. */
 export type PermissionWireName = (typeof PERMISSION_NAMES)[number];
 
 /** The camelCase form of a snake_case name (`message_send` -> `messageSend`). */
-export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
 /** A permission's name in this package (camelCase). */
 export type PermissionName = CamelCase<PermissionWireName>;

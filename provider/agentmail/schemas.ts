@@ -88,9 +88,7 @@ export const ErrorBodySchema = z.object({
   code: z.string().optional(),
   fix: z.string().optional(),
   docs: z.string().optional(),
-  errors: z
-    .array(z.object({ path: z.unknown().optional(), message: z.string().optional() }).loose())
-    .optional(),
+  errors: z.array(z.object({ path: z.unknown().optional(), message: z.string().optional() }).loose()).optional(),
 });
 /** @internal */
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

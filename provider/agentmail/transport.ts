@@ -33,7 +33,14 @@ export interface Call<S extends z.ZodType | undefined> {
 }
 
 /** Codes of failures that happen before a byte of the request can have reached the server. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 const agents = new Map<number, Agent>();
 function sharedAgent(connectTimeoutMs: number): Agent {
@@ -66,7 +73,14 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       const result = await this.attempt(call, info, started);
       if (result.ok) return result.value as S extends z.ZodType ? z.infer<S> : undefined;
-      const decision = decideRetry(call.method, attempt, result.outcome, this.policy, Date.now() - started, this.random);
+      const decision = decideRetry(
+        call.method,
+        attempt,
+        result.outcome,
+        this.policy,
+        Date.now() - started,
+        this.random,
+      );
       if (!decision.retry) throw result.error;
       await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     }
@@ -105,7 +119,11 @@ export class Transport {
       const code = errorCode(e);
       const maybeReceived = !NOT_SENT.has(code);
       const detail = redact(e instanceof Error ? e.message : String(e), [this.credentials.apiKey]);
-      return { ok: false, outcome: { kind: "network", maybeReceived }, error: new NetworkError(info, code, detail, maybeReceived) };
+      return {
+        ok: false,
+        outcome: { kind: "network", maybeReceived },
+        error: new NetworkError(info, code, detail, maybeReceived),
+      };
     }
     const status = res.statusCode;
     if (status >= 200 && status < 300) {
@@ -113,7 +131,8 @@ export class Transport {
       return { ok: true, value: this.parse(call.schema, text, info, status) };
     }
     const body = ErrorBodySchema.safeParse(safeJson(text));
-    const hint = status === 403 && call.permission ? `This request needs the ${call.permission} permission.` : undefined;
+    const hint =
+      status === 403 && call.permission ? `This request needs the ${call.permission} permission.` : undefined;
     const error = new ApiError(
       info,
       status,
@@ -122,7 +141,11 @@ export class Transport {
         : { message: redact(text.slice(0, 200), [this.credentials.apiKey]) || undefined },
       hint,
     );
-    return { ok: false, outcome: { kind: "status", status, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) }, error };
+    return {
+      ok: false,
+      outcome: { kind: "status", status, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) },
+      error,
+    };
   }
 
   private parse(schema: z.ZodType, text: string, info: RequestInfo, status: number): unknown {
@@ -131,7 +154,10 @@ export class Transport {
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
     // zod's messages name paths and expected types, never the received values (which may hold a key).
-    const problem = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+    const problem = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+      .join("; ");
     throw withBody(new ResponseError(info, status, problem), json);
   }
 
@@ -170,7 +196,8 @@ function redactBody(body: ErrorBody, apiKey: string): ErrorBody {
     const v = clean(body[k]);
     if (v !== undefined) out[k] = v;
   }
-  if (body.errors) out.errors = body.errors.map((e) => ({ ...e, ...(e.message ? { message: redact(e.message, [apiKey]) } : {}) }));
+  if (body.errors)
+    out.errors = body.errors.map((e) => ({ ...e, ...(e.message ? { message: redact(e.message, [apiKey]) } : {}) }));
   return out;
 }
 

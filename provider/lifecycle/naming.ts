@@ -8,8 +8,12 @@ const SUFFIX = /-[0-9a-f]{7}$/;
 
 /** @internal */
 export function autoName(prefix: string, oldName: unknown, random: () => string = defaultSuffix): string {
-  if (typeof oldName === "string" && oldName.startsWith(`${prefix}-`) && SUFFIX.test(oldName) &&
-    oldName.length === prefix.length + 8) {
+  if (
+    typeof oldName === "string" &&
+    oldName.startsWith(`${prefix}-`) &&
+    SUFFIX.test(oldName) &&
+    oldName.length === prefix.length + 8
+  ) {
     return oldName;
   }
   return `${prefix}-${random()}`;

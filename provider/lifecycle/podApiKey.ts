@@ -138,7 +138,8 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
       createdAt: found.created_at,
       inboxId: found.inbox_id ?? props["inboxId"],
       // Keep the stored form when the meaning is the same, so that a refresh alone never shows a diff.
-      permissions: sameGrant(storedGrant, liveGrant) || liveGrant === "all" ? props["permissions"] : grantToObject(liveGrant),
+      permissions:
+        sameGrant(storedGrant, liveGrant) || liveGrant === "all" ? props["permissions"] : grantToObject(liveGrant),
       expiresAt: instant(expires) === instant(props["expiresAt"]) ? props["expiresAt"] : expires,
       // The API never returns the secret again: `apiKey` stays as stored.
     }),
@@ -147,7 +148,9 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
 
 /** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return { outs: compact({ ...olds, ...news, permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)) }) };
+  return {
+    outs: compact({ ...olds, ...news, permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)) }),
+  };
 }
 
 /** Revoke. A key already gone is success. @internal */

@@ -12,7 +12,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
-import { captureProgram, makeInstalledProject, startProviderHost, unwrapSecrets, urn, type InstalledProject } from "../../harness";
+import {
+  captureProgram,
+  makeInstalledProject,
+  startProviderHost,
+  unwrapSecrets,
+  urn,
+  type InstalledProject,
+} from "../../harness";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
@@ -45,10 +52,20 @@ describe("the packed package, installed into a fresh project (level 4)", functio
   });
 
   it("publishes the provider, its runtime, types, README, LICENSE and CHANGELOG, and nothing of the tests", () => {
-    for (const f of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/runtime.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const f of [
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/runtime.js",
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "package.json",
+    ]) {
       assert.ok(files.includes(f), `${f} is published`);
     }
-    const stray = files.filter((f) => /^(dist\/(test|emulator|harness|bench|scripts)|provider\/|test\/|emulator\/)/.test(f));
+    const stray = files.filter((f) =>
+      /^(dist\/(test|emulator|harness|bench|scripts)|provider\/|test\/|emulator\/)/.test(f),
+    );
     assert.deepEqual(stray, []);
     console.log(`      published: ${files.length} files`);
   });
@@ -63,14 +80,24 @@ describe("the packed package, installed into a fresh project (level 4)", functio
       skipLibCheck: true,
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     assert.deepEqual(diagnostics, []);
-    const resolved = program.getSourceFiles().map((f) => f.fileName).find((f) => f.includes("pulumi-agentmail/dist/provider/index.d.ts"));
-    assert.ok(resolved?.startsWith(fs.realpathSync(project.dir)) || resolved?.startsWith(project.dir), `types from the installed copy: ${resolved}`);
+    const resolved = program
+      .getSourceFiles()
+      .map((f) => f.fileName)
+      .find((f) => f.includes("pulumi-agentmail/dist/provider/index.d.ts"));
+    assert.ok(
+      resolved?.startsWith(fs.realpathSync(project.dir)) || resolved?.startsWith(project.dir),
+      `types from the installed copy: ${resolved}`,
+    );
   });
 
   it("runs the lifecycle through the provider host from the installed copy", async () => {
-    const js = ts.transpileModule(PROGRAM_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    const js = ts.transpileModule(PROGRAM_TS, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
     fs.writeFileSync(path.join(project.dir, "index.js"), js.outputText);
     const podId = emu.store.createPod({ name: "installed" }).pod_id;
     const captured = await captureProgram(path.join(project.dir, "index.js"), {
@@ -85,16 +112,25 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     console.log(`      __provider from the installed package: ${text.length} bytes`);
     assert.match(text, /require\("pulumi-agentmail\/dist\/provider\/shim\/podApiKey\.js"\)/);
     assert.ok(text.length <= 1024, `${text.length} bytes`);
-    const podText = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")?.inputs["__provider"];
+    const podText = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")?.inputs[
+      "__provider"
+    ];
     assert.match(String(podText), /require\("pulumi-agentmail\/dist\/provider\/shim\/pod\.js"\)/);
-    const host = await startProviderHost({ cwd: project.dir, project: "installed", env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" } });
+    const host = await startProviderHost({
+      cwd: project.dir,
+      project: "installed",
+      env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" },
+    });
     try {
       await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
       const u = urn(res.type, res.name, "dev", "installed");
       const { inputs, failures } = await host.check(u, {}, unwrapSecrets(res.inputs));
       assert.deepEqual(failures, []);
       const created = await host.create(u, inputs);
-      assert.deepEqual(emu.store.apiKeys(podId).map((k) => k.api_key_id), [created.id]);
+      assert.deepEqual(
+        emu.store.apiKeys(podId).map((k) => k.api_key_id),
+        [created.id],
+      );
       assert.equal((await host.read(created.id, u, created.properties, inputs)).id, created.id);
       await host.delete(created.id, u, created.properties);
       assert.deepEqual(emu.store.apiKeys(podId), []);

@@ -27,7 +27,10 @@ const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
 const PROGRAM_ENV_CREDENTIAL = "am_us_programenvironment0123456789abcdef";
 
 async function failure(p: Promise<unknown>): Promise<ProviderHostError> {
-  const e = await p.then(() => assert.fail("expected the call to fail"), (err: unknown) => err);
+  const e = await p.then(
+    () => assert.fail("expected the call to fail"),
+    (err: unknown) => err,
+  );
   assert.ok(ProviderHostError.isInstance(e), String(e));
   return e;
 }
@@ -110,7 +113,10 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     assert.deepEqual(created.properties["permissions"], { messageRead: true, messageSend: true });
     assert.equal(typeof created.properties["__provider"], "string");
     const live = emu.store.apiKeys(podId);
-    assert.deepEqual(live.map((k) => k.api_key_id), [created.id]);
+    assert.deepEqual(
+      live.map((k) => k.api_key_id),
+      [created.id],
+    );
     assert.deepEqual(live[0]!.permissions, { message_read: true, message_send: true });
     const me = await request(`${emu.url}/v0/auth/me`, { headers: { authorization: `Bearer ${apiKey}` } });
     assert.equal(((await me.body.json()) as { pod_id: string }).pod_id, podId, "the key works, scoped to its pod");
@@ -140,7 +146,10 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
   });
 
   it("Read after an out-of-band revoke returns an empty id", async () => {
-    const other = await host.create(urn(TYPE, admin.name, "dev", "keys"), (await host.check(urn(TYPE, admin.name, "dev", "keys"), {}, unwrapSecrets(admin.inputs))).inputs);
+    const other = await host.create(
+      urn(TYPE, admin.name, "dev", "keys"),
+      (await host.check(urn(TYPE, admin.name, "dev", "keys"), {}, unwrapSecrets(admin.inputs))).inputs,
+    );
     secrets.push(other.properties["apiKey"] as string);
     assert.equal(other.properties["name"], "admin-key");
     assert.equal(other.properties["permissions"], undefined, "full access: no permissions sent or stored");
@@ -162,12 +171,22 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
   });
 
   it("a create whose answer names the key but is unusable is reported as created-but-failed-to-initialize", async () => {
-    emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 200, body: { api_key_id: "ak_half", name: 7 }, times: 1 });
+    emu.faults.add({
+      method: "POST",
+      path: "/v0/pods/*/api-keys",
+      status: 200,
+      body: { api_key_id: "ak_half", name: 7 },
+      times: 1,
+    });
     const e = await failure(host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
     assert.ok(e.initFailure, "the engine gets ErrorResourceInitFailed and keeps the resource in state");
     assert.equal(e.initFailure.id, "ak_half");
     assert.equal(e.initFailure.properties["apiKeyId"], "ak_half");
-    assert.equal(e.initFailure.properties["__provider"], bot.inputs["__provider"], "so that destroy can load the provider");
+    assert.equal(
+      e.initFailure.properties["__provider"],
+      bot.inputs["__provider"],
+      "so that destroy can load the provider",
+    );
     assert.match(e.details, /the next `pulumi up` replaces it/);
   });
 

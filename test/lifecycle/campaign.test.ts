@@ -38,8 +38,15 @@ const FAULTS = {
 } satisfies Record<string, Omit<FaultRule, "method" | "path">>;
 // Hangs cost a headers timeout each: keep them rare.
 const WEIGHTS: Record<FaultKind, number> = {
-  "429": 3, "500": 3, "503": 3, "500-after-commit": 3, reset: 3, "reset-after-commit": 3,
-  "malformed-after-commit": 2, delay: 2, "hang-after-commit": 0.3,
+  "429": 3,
+  "500": 3,
+  "503": 3,
+  "500-after-commit": 3,
+  reset: 3,
+  "reset-after-commit": 3,
+  "malformed-after-commit": 2,
+  delay: 2,
+  "hang-after-commit": 0.3,
 };
 
 describe("seeded fault campaign (level 2)", function () {
@@ -77,18 +84,25 @@ describe("seeded fault campaign (level 2)", function () {
       if (random() < 0.5) {
         const kind = pickFault();
         faultCounts[kind] = (faultCounts[kind] ?? 0) + 1;
-        const target = op === "create" ? { method: "POST", path: "/v0/pods/*/api-keys" }
-          : op === "read" ? { method: "GET", path: "/v0/pods/*/api-keys" }
-          : { method: "DELETE", path: "/v0/pods/*/api-keys/*" };
+        const target =
+          op === "create"
+            ? { method: "POST", path: "/v0/pods/*/api-keys" }
+            : op === "read"
+              ? { method: "GET", path: "/v0/pods/*/api-keys" }
+              : { method: "DELETE", path: "/v0/pods/*/api-keys/*" };
         bench.emu.faults.add({ ...target, ...FAULTS[kind], times: 1 + Math.floor(random() * 2) });
         // Sometimes the clean-up path fails too.
-        if (op === "create" && random() < 0.2) bench.emu.faults.add({ method: "GET", path: "/v0/pods/*/api-keys", status: 503, times: 1 });
+        if (op === "create" && random() < 0.2)
+          bench.emu.faults.add({ method: "GET", path: "/v0/pods/*/api-keys", status: 503, times: 1 });
       }
       const ctx = bench.ctx();
       try {
         if (op === "create") {
           const permissions = pick(grants);
-          const checked = await lifecycle.check({}, { podId, autoNamePrefix: `c${i}`, ...(permissions ? { permissions } : {}) });
+          const checked = await lifecycle.check(
+            {},
+            { podId, autoNamePrefix: `c${i}`, ...(permissions ? { permissions } : {}) },
+          );
           const { id, outs } = await lifecycle.create(ctx, checked.inputs);
           secrets.push(outs["apiKey"] as string);
           owned.set(id, outs);
@@ -122,8 +136,14 @@ describe("seeded fault campaign (level 2)", function () {
       `      operations: ${OPERATIONS} (create ${counts.create}, read ${counts.read}, delete ${counts.delete}), ` +
         `failed cleanly: ${counts.failures}`,
     );
-    console.log(`      faults: ${Object.entries(faultCounts).map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    console.log(`      live keys: ${live.length}, owned: ${owned.size}, orphans = ${orphans.length}, duplicates = ${duplicates}, lost = ${missing.length + counts.lost}`);
+    console.log(
+      `      faults: ${Object.entries(faultCounts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")}`,
+    );
+    console.log(
+      `      live keys: ${live.length}, owned: ${owned.size}, orphans = ${orphans.length}, duplicates = ${duplicates}, lost = ${missing.length + counts.lost}`,
+    );
     assert.deepEqual(orphans, [], "no orphan");
     assert.equal(duplicates, 0, "no duplicate");
     assert.deepEqual(missing, [], "no key lost from state");

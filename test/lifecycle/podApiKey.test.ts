@@ -99,7 +99,11 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       const { outs } = await createKey({ permissions: { apiKeyCreate: true } });
       bench.emu.log.clear();
       const e = await rejection(
-        lifecycle.create(bench.ctx(outs["apiKey"] as string), { podId, name: "wider", permissions: { messageSend: true } }),
+        lifecycle.create(bench.ctx(outs["apiKey"] as string), {
+          podId,
+          name: "wider",
+          permissions: { messageSend: true },
+        }),
       );
       assert.match(e.message, /answered 403 permission_escalation/);
       assert.equal(bench.emu.store.apiKeys(podId).length, 1);
@@ -118,7 +122,13 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
     });
 
     it("a 2xx with an unexpected body is a clear error, not undefined", async () => {
-      bench.emu.faults.add({ method: "GET", path: "/v0/pods/*/api-keys", status: 200, body: { api_keys: "nope" }, times: 1 });
+      bench.emu.faults.add({
+        method: "GET",
+        path: "/v0/pods/*/api-keys",
+        status: 200,
+        body: { api_keys: "nope" },
+        times: 1,
+      });
       const e = await rejection(lifecycle.read(bench.ctx(), "key_x", { podId }));
       assert.ok(AgentMailError.isInstance(e));
       assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys answered 200 with an unexpected body: count: .*api_keys: /);
@@ -181,8 +191,13 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
   describe("update and delete", () => {
     it("update keeps every output, the secret included", async () => {
       const { id, outs } = await createKey({ permissions: { messageRead: true } });
-      const { outs: after } = await lifecycle.update(id, outs, { podId, name: outs["name"], permissions: { messageRead: true, messageSend: false } });
-      for (const k of ["apiKey", "apiKeyId", "prefix", "createdAt", "podId", "name"]) assert.equal(after[k], outs[k], k);
+      const { outs: after } = await lifecycle.update(id, outs, {
+        podId,
+        name: outs["name"],
+        permissions: { messageRead: true, messageSend: false },
+      });
+      for (const k of ["apiKey", "apiKeyId", "prefix", "createdAt", "podId", "name"])
+        assert.equal(after[k], outs[k], k);
     });
 
     it("delete revokes; a second delete (404) is success", async () => {

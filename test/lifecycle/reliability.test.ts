@@ -73,7 +73,13 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
   });
 
   it("a 2xx naming the key's id but otherwise unusable is reported as created-but-failed-to-initialize", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 200, body: { api_key_id: "key_half", name: 42 }, times: 1 });
+    bench.emu.faults.add({
+      method: "POST",
+      path: KEYS,
+      status: 200,
+      body: { api_key_id: "key_half", name: 42 },
+      times: 1,
+    });
     const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
     assert.ok(e instanceof InitFailedError);
     assert.equal(e.id, "key_half");

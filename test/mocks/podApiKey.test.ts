@@ -36,7 +36,10 @@ describe("PodApiKey under Pulumi mocks (level 3)", () => {
   it("keeps the secret option when the user passes their own", async () => {
     const custom = new PodApiKey("custom", { podId: "pod_1" }, { additionalSecretOutputs: ["prefix"], protect: true });
     await value(custom.apiKeyId);
-    assert.deepEqual(registrations.find((r) => r.name === "custom")?.additionalSecretOutputs.sort(), ["apiKey", "prefix"]);
+    assert.deepEqual(registrations.find((r) => r.name === "custom")?.additionalSecretOutputs.sort(), [
+      "apiKey",
+      "prefix",
+    ]);
   });
 
   it("exposes every output (declared, not reset by class fields)", async () => {
@@ -55,7 +58,10 @@ describe("PodApiKey under Pulumi mocks (level 3)", () => {
     assert.equal(typeof text, "string");
     const provider = text as string;
     assert.ok(!provider.includes(SECRET_CREDENTIAL), "the credential from the environment is not in __provider");
-    assert.ok(!provider.includes("AGENTMAIL_API_KEY"), "the environment is read by the installed runtime, not the text");
+    assert.ok(
+      !provider.includes("AGENTMAIL_API_KEY"),
+      "the environment is read by the installed runtime, not the text",
+    );
     assert.match(provider, /require\("pulumi-agentmail\/runtime"\)/);
     assert.ok(provider.length < 4096, `__provider is ${provider.length} chars`);
     console.log(`      __provider: ${provider.length} chars`);
@@ -63,7 +69,9 @@ describe("PodApiKey under Pulumi mocks (level 3)", () => {
 
   it("uses one provider text for every PodApiKey (cached per provider object)", async () => {
     await Promise.all([value(key.apiKeyId), value(named.apiKeyId)]);
-    const texts = new Set(registrations.filter((r) => r.type.endsWith(":PodApiKey")).map((r) => r.inputs["__provider"]));
+    const texts = new Set(
+      registrations.filter((r) => r.type.endsWith(":PodApiKey")).map((r) => r.inputs["__provider"]),
+    );
     assert.equal(texts.size, 1);
   });
 });

@@ -16,12 +16,21 @@ const state = {
 
 describe("PodApiKey diff and check rules (unit)", () => {
   it("reports no change when nothing changed, by meaning", async () => {
-    const r = await diff("key_1", state, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: true, inboxRead: false } });
+    const r = await diff("key_1", state, {
+      podId: "pod_1",
+      name: "bot-abc1234",
+      permissions: { messageSend: true, inboxRead: false },
+    });
     assert.deepEqual(r, { changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
   it("replaces (create before delete) on podId, name, permissions and expiresAt", async () => {
-    const news = { podId: "pod_2", name: "other", permissions: { messageRead: true }, expiresAt: "2027-01-01T00:00:00Z" };
+    const news = {
+      podId: "pod_2",
+      name: "other",
+      permissions: { messageRead: true },
+      expiresAt: "2027-01-01T00:00:00Z",
+    };
     const r = await diff("key_1", state, news);
     assert.equal(r.changes, true);
     assert.deepEqual(r.replaces, ["podId", "name", "permissions", "expiresAt"]);
@@ -30,27 +39,43 @@ describe("PodApiKey diff and check rules (unit)", () => {
 
   it("treats omitted (full access) and {} (nothing) as different grants", async () => {
     const full = { ...state, permissions: undefined };
-    assert.deepEqual((await diff("key_1", full, { podId: "pod_1", name: "bot-abc1234", permissions: {} })).replaces, ["permissions"]);
+    assert.deepEqual((await diff("key_1", full, { podId: "pod_1", name: "bot-abc1234", permissions: {} })).replaces, [
+      "permissions",
+    ]);
     assert.deepEqual((await diff("key_1", full, { podId: "pod_1", name: "bot-abc1234" })).replaces, []);
   });
 
   it("compares expiresAt as an instant", async () => {
     const old = { ...state, expiresAt: "2027-01-01T00:00:00Z" };
-    const r = await diff("key_1", old, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: true }, expiresAt: "2027-01-01T01:00:00+01:00" });
+    const r = await diff("key_1", old, {
+      podId: "pod_1",
+      name: "bot-abc1234",
+      permissions: { messageSend: true },
+      expiresAt: "2027-01-01T01:00:00+01:00",
+    });
     assert.equal(r.changes, false);
   });
 
   it("treats unknown (preview) values as a possible change", async () => {
-    assert.deepEqual((await diff("key_1", state, { podId: UNKNOWN, name: "bot-abc1234", permissions: { messageSend: true } })).replaces, ["podId"]);
     assert.deepEqual(
-      (await diff("key_1", state, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: UNKNOWN } })).replaces,
+      (await diff("key_1", state, { podId: UNKNOWN, name: "bot-abc1234", permissions: { messageSend: true } }))
+        .replaces,
+      ["podId"],
+    );
+    assert.deepEqual(
+      (await diff("key_1", state, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: UNKNOWN } }))
+        .replaces,
       ["permissions"],
     );
   });
 
   it("replaces a state that lost its secret (a half-created key)", async () => {
     const { apiKey: _drop, ...withoutSecret } = state;
-    const r = await diff("key_1", withoutSecret, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: true } });
+    const r = await diff("key_1", withoutSecret, {
+      podId: "pod_1",
+      name: "bot-abc1234",
+      permissions: { messageSend: true },
+    });
     assert.deepEqual(r.replaces, ["apiKey"]);
   });
 
@@ -73,7 +98,12 @@ describe("PodApiKey diff and check rules (unit)", () => {
   });
 
   it("update never wipes an output", async () => {
-    const { outs } = await update("key_1", state, { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: true }, __provider: "x" });
+    const { outs } = await update("key_1", state, {
+      podId: "pod_1",
+      name: "bot-abc1234",
+      permissions: { messageSend: true },
+      __provider: "x",
+    });
     for (const [k, v] of Object.entries(state)) assert.deepEqual(outs[k], v, k);
   });
 });

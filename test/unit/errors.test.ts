@@ -5,7 +5,11 @@ import { keyHint, redact } from "../../provider/agentmail/redact";
 import { retryOverrides } from "../../provider/runtime";
 
 const KEY = "am_us_0123456789abcdef0123456789abcdef";
-const request = { method: "POST", path: "/v0/pods/p/api-keys", credential: "environment variable AGENTMAIL_API_KEY (am_us_012…)" };
+const request = {
+  method: "POST",
+  path: "/v0/pods/p/api-keys",
+  credential: "environment variable AGENTMAIL_API_KEY (am_us_012…)",
+};
 
 describe("errors, redaction and credentials (unit)", () => {
   it("formats an API error with method, path, status, code, message, fix and the credential's hint", () => {
@@ -32,7 +36,10 @@ describe("errors, redaction and credentials (unit)", () => {
       code: "validation_error",
       errors: [{ path: ["permissions", "message_send"], message: "Expected boolean" }],
     });
-    assert.match(e.message, /answered 400 validation_error: ValidationError\. Invalid: permissions\.message_send: Expected boolean\./);
+    assert.match(
+      e.message,
+      /answered 400 validation_error: ValidationError\. Invalid: permissions\.message_send: Expected boolean\./,
+    );
     assert.doesNotMatch(e.message, /Credential used/);
   });
 
@@ -52,7 +59,10 @@ describe("errors, redaction and credentials (unit)", () => {
   });
 
   it("resolves credentials: config first, then the environment; EU keys default to the EU URL", () => {
-    const fromConfig = resolveCredentials({ apiKey: KEY, baseUrl: "http://127.0.0.1:9/" }, { AGENTMAIL_API_KEY: "am_us_other" });
+    const fromConfig = resolveCredentials(
+      { apiKey: KEY, baseUrl: "http://127.0.0.1:9/" },
+      { AGENTMAIL_API_KEY: "am_us_other" },
+    );
     assert.equal(fromConfig.apiKey, KEY);
     assert.equal(fromConfig.baseUrl, "http://127.0.0.1:9");
     assert.match(fromConfig.description, /^stack config agentmail:apiKey \(am_us_0123…\)$/);
@@ -64,12 +74,15 @@ describe("errors, redaction and credentials (unit)", () => {
   });
 
   it("says how to set a missing credential, and rejects a bad base URL", () => {
-    assert.throws(() => resolveCredentials({}, {}), (e: unknown) => {
-      assert.ok(e instanceof CredentialsError);
-      assert.match(e.message, /pulumi config set agentmail:apiKey --secret/);
-      assert.match(e.message, /AGENTMAIL_API_KEY/);
-      return true;
-    });
+    assert.throws(
+      () => resolveCredentials({}, {}),
+      (e: unknown) => {
+        assert.ok(e instanceof CredentialsError);
+        assert.match(e.message, /pulumi config set agentmail:apiKey --secret/);
+        assert.match(e.message, /AGENTMAIL_API_KEY/);
+        return true;
+      },
+    );
     assert.throws(() => resolveCredentials({ apiKey: KEY, baseUrl: "ftp://x" }, {}), /must be an http\(s\) URL/);
   });
 

@@ -12,7 +12,12 @@ function failures(news: Record<string, unknown>, olds: Record<string, unknown> =
 describe("PodApiKey input validation (unit)", () => {
   it("accepts valid inputs and returns them", () => {
     const r = validatePodApiKeyInputs(
-      { podId: "pod_1", name: "bot", permissions: { messageSend: true, inboxRead: false }, expiresAt: "2027-01-01T00:00:00Z" },
+      {
+        podId: "pod_1",
+        name: "bot",
+        permissions: { messageSend: true, inboxRead: false },
+        expiresAt: "2027-01-01T00:00:00Z",
+      },
       {},
       NOW,
     );
@@ -21,7 +26,10 @@ describe("PodApiKey input validation (unit)", () => {
   });
 
   it("names a missing or empty podId", () => {
-    assert.deepEqual(failures({}).map((f) => f.property), ["podId"]);
+    assert.deepEqual(
+      failures({}).map((f) => f.property),
+      ["podId"],
+    );
     assert.match(failures({})[0]!.reason, /podId is required/);
     assert.match(failures({ podId: "  " })[0]!.reason, /podId is not valid: expected a pod id/);
     assert.match(failures({ podId: 7 })[0]!.reason, /podId is not valid/);
@@ -43,7 +51,10 @@ describe("PodApiKey input validation (unit)", () => {
 
   it("explains legacy names instead of guessing", () => {
     const byProp = Object.fromEntries(
-      failures({ podId: "p", permissions: { providerConnect: true, threadRead: true } }).map((f) => [f.property, f.reason]),
+      failures({ podId: "p", permissions: { providerConnect: true, threadRead: true } }).map((f) => [
+        f.property,
+        f.reason,
+      ]),
     );
     assert.match(byProp["permissions.providerConnect"]!, /renamed appConnect/);
     assert.match(byProp["permissions.threadRead"]!, /never enforced threadRead: use messageRead/);
@@ -75,7 +86,10 @@ describe("PodApiKey input validation (unit)", () => {
     assert.match(failures({ podId: "p", expiresAt: "2027-01-01T00:00:00" })[0]!.reason, /ISO-8601/);
     assert.match(failures({ podId: "p", expiresAt: "2026-01-01T00:00:00Z" })[0]!.reason, /must be in the future/);
     // An already-expired key stays valid input on later runs: it was in the future when created.
-    assert.deepEqual(failures({ podId: "p", expiresAt: "2026-01-01T00:00:00Z" }, { expiresAt: "2026-01-01T00:00:00Z" }), []);
+    assert.deepEqual(
+      failures({ podId: "p", expiresAt: "2026-01-01T00:00:00Z" }, { expiresAt: "2026-01-01T00:00:00Z" }),
+      [],
+    );
   });
 
   it("lets the preview's unknown values through, at any depth", () => {

@@ -22,7 +22,9 @@ describe("permissions (unit)", () => {
 
   it("compares grants by meaning: false and absent are the same; omitted (all) and {} (nothing) differ", () => {
     assert.ok(sameGrant(grantOf({ messageSend: true }), grantOf({ messageSend: true, inboxRead: false })));
-    assert.ok(sameGrant(grantOf({ inboxRead: true, messageSend: true }), grantOf({ messageSend: true, inboxRead: true })));
+    assert.ok(
+      sameGrant(grantOf({ inboxRead: true, messageSend: true }), grantOf({ messageSend: true, inboxRead: true })),
+    );
     assert.ok(!sameGrant(grantOf(undefined), grantOf({})));
     assert.ok(sameGrant(grantOf(undefined), "all"));
     assert.ok(!sameGrant(grantOf({ messageSend: true }), grantOf({ messageRead: true })));

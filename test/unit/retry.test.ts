@@ -1,14 +1,27 @@
 import assert from "node:assert/strict";
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome } from "../../provider/agentmail/retry";
 
-const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000, deadlineMs: 60_000 };
+const policy = {
+  ...DEFAULT_RETRY_POLICY,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  maxRetryAfterMs: 5000,
+  deadlineMs: 60_000,
+};
 const half = () => 0.5;
-const decide = (method: string, outcome: Outcome, attempt = 1, elapsed = 0) => decideRetry(method, attempt, outcome, policy, elapsed, half);
+const decide = (method: string, outcome: Outcome, attempt = 1, elapsed = 0) =>
+  decideRetry(method, attempt, outcome, policy, elapsed, half);
 
 describe("retry policy (unit)", () => {
   it("retries 429 for every method, POST included, honouring Retry-After up to the cap", () => {
-    assert.deepEqual(decide("POST", { kind: "status", status: 429, retryAfterMs: 2000 }), { retry: true, delayMs: 2000 });
-    assert.deepEqual(decide("GET", { kind: "status", status: 429, retryAfterMs: 999_000 }), { retry: true, delayMs: 5000 });
+    assert.deepEqual(decide("POST", { kind: "status", status: 429, retryAfterMs: 2000 }), {
+      retry: true,
+      delayMs: 2000,
+    });
+    assert.deepEqual(decide("GET", { kind: "status", status: 429, retryAfterMs: 999_000 }), {
+      retry: true,
+      delayMs: 5000,
+    });
     assert.deepEqual(decide("DELETE", { kind: "status", status: 429 }), { retry: true, delayMs: 50 });
   });
 
@@ -33,9 +46,21 @@ describe("retry policy (unit)", () => {
   });
 
   it("backs off exponentially with jitter, bounded by maxDelayMs", () => {
-    const delays = [1, 2, 3].map((a) => decideRetry("GET", a, { kind: "status", status: 503 }, { ...policy, maxAttempts: 10 }, 0, () => 0.999));
-    assert.deepEqual(delays.map((d) => (d.retry ? d.delayMs : -1)), [99, 199, 399]);
-    const capped = decideRetry("GET", 9, { kind: "status", status: 503 }, { ...policy, maxAttempts: 10 }, 0, () => 0.999);
+    const delays = [1, 2, 3].map((a) =>
+      decideRetry("GET", a, { kind: "status", status: 503 }, { ...policy, maxAttempts: 10 }, 0, () => 0.999),
+    );
+    assert.deepEqual(
+      delays.map((d) => (d.retry ? d.delayMs : -1)),
+      [99, 199, 399],
+    );
+    const capped = decideRetry(
+      "GET",
+      9,
+      { kind: "status", status: 503 },
+      { ...policy, maxAttempts: 10 },
+      0,
+      () => 0.999,
+    );
     assert.ok(capped.retry && capped.delayMs <= 1000);
   });
 

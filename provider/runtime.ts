@@ -95,22 +95,30 @@ const context: LifecycleContext = {
 
 type Props = Record<string, unknown>;
 
+/** The shape both resources' lifecycle modules share. */
+interface Lifecycle {
+  check(olds: Props, news: Props): Promise<unknown>;
+  diff(id: string, olds: Props, news: Props): Promise<unknown>;
+  create(ctx: LifecycleContext, inputs: Props): Promise<{ id: string; outs: Props }>;
+  read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }>;
+  update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  remove(ctx: LifecycleContext, id: string, props: Props): Promise<void>;
+}
+
+/** A lifecycle's functions as a dynamic provider's methods, bound to this process's context. */
+function methods<L extends Lifecycle>(lifecycle: L) {
+  return {
+    check: (olds: Props, news: Props) => lifecycle.check(olds, news) as ReturnType<L["check"]>,
+    diff: (id: string, olds: Props, news: Props) => lifecycle.diff(id, olds, news) as ReturnType<L["diff"]>,
+    create: (inputs: Props) => lifecycle.create(context, inputs),
+    read: (id: string, props: Props) => lifecycle.read(context, id, props),
+    update: (id: string, olds: Props, news: Props) => lifecycle.update(id, olds, news),
+    delete: (id: string, props: Props) => lifecycle.remove(context, id, props),
+  };
+}
+
 /** The PodApiKey provider's methods, as the shim calls them. */
-export const podApiKey = {
-  check: (olds: Props, news: Props) => podApiKeyLifecycle.check(olds, news),
-  diff: (id: string, olds: Props, news: Props) => podApiKeyLifecycle.diff(id, olds, news),
-  create: (inputs: Props) => podApiKeyLifecycle.create(context, inputs),
-  read: (id: string, props: Props) => podApiKeyLifecycle.read(context, id, props),
-  update: (id: string, olds: Props, news: Props) => podApiKeyLifecycle.update(id, olds, news),
-  delete: (id: string, props: Props) => podApiKeyLifecycle.remove(context, id, props),
-};
+export const podApiKey = methods(podApiKeyLifecycle);
 
 /** The Pod provider's methods, as the shim calls them. */
-export const pod = {
-  check: (olds: Props, news: Props) => podLifecycle.check(olds, news),
-  diff: (id: string, olds: Props, news: Props) => podLifecycle.diff(id, olds, news),
-  create: (inputs: Props) => podLifecycle.create(context, inputs),
-  read: (id: string, props: Props) => podLifecycle.read(context, id, props),
-  update: (id: string, olds: Props, news: Props) => podLifecycle.update(id, olds, news),
-  delete: (id: string, props: Props) => podLifecycle.remove(context, id, props),
-};
+export const pod = methods(podLifecycle);

@@ -13,7 +13,7 @@ import { isAmbiguous } from "./createKey";
 import { confirmGone } from "./gone";
 import { autoName } from "./naming";
 import { compact } from "./outputs";
-import type { Failure } from "./podApiKeyInputs";
+import type { Failure } from "./inputs";
 import { generateClientId, isGeneratedClientId, validatePodInputs } from "./podInputs";
 import { isUnknown } from "./unknown";
 

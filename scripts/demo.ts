@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the quickstart example (a least-privilege pod key) against the local emulator.
  *
- * With the Pulumi CLI on PATH: `pulumi up`, the outputs (the key masked), `pulumi destroy`, on a local
- * file backend in a temporary folder that is removed afterwards, even on Ctrl-C.
+ * With the Pulumi CLI on PATH: `pulumi up`, the outputs (the key masked unless `--show-secrets` is given),
+ * `pulumi destroy`, on a local file backend with passphrase secrets in a temporary folder that is removed
+ * afterwards, even on Ctrl-C.
  * Without it: the same program is run under Pulumi's mocks to get what the engine would receive, and
  * walked through Pulumi's real provider host over gRPC, step by step, as `pulumi up` would.
  */
@@ -26,6 +27,8 @@ import { keyHint } from "../provider/agentmail/redact";
 const REPO = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(REPO, "examples", "quickstart");
 const PROJECT = "quickstart";
+/** `npm run demo -- --show-secrets` prints the created key; by default it stays masked. */
+const SHOW_SECRETS = process.argv.includes("--show-secrets");
 
 function step(text: string): void {
   console.log(`\n==> ${text}`);
@@ -33,6 +36,11 @@ function step(text: string): void {
 
 function mask(value: unknown): string {
   return typeof value === "string" ? `${keyHint(value)} (secret, masked)` : String(value);
+}
+
+/** The created key: masked unless the user asked to see it. */
+function secretOutput(value: unknown): string {
+  return SHOW_SECRETS ? String(value) : `${mask(value)}; add --show-secrets to see it`;
 }
 
 /** The example's TypeScript, compiled to CommonJS beside a Pulumi.yaml whose main is the JS file. */
@@ -82,8 +90,10 @@ async function withCli(emu: Emulator, podId: string, project: ProjectDir): Promi
   });
   step("pulumi up");
   console.log(pulumi(["up", "--yes", "--skip-preview"]));
-  step("pulumi stack output (the key stays masked; add --show-secrets to see it)");
-  console.log(pulumi(["stack", "output"]));
+  step(
+    `pulumi stack output${SHOW_SECRETS ? " --show-secrets" : " (the key stays masked; add --show-secrets to see it)"}`,
+  );
+  console.log(pulumi(["stack", "output", ...(SHOW_SECRETS ? ["--show-secrets"] : [])]));
   console.log(`keys in the emulator's pod: ${emu.store.apiKeys(podId).length}`);
   step("pulumi destroy");
   console.log(pulumi(["destroy", "--yes", "--skip-preview"]));
@@ -130,7 +140,7 @@ async function withoutCli(emu: Emulator, podId: string, project: ProjectDir): Pr
     const outs = created.properties;
     console.log(`id: ${created.id}`);
     for (const k of ["name", "podId", "prefix", "createdAt"]) console.log(`${k}: ${String(outs[k])}`);
-    console.log(`apiKey: ${mask(outs["apiKey"])}`);
+    console.log(`apiKey: ${secretOutput(outs["apiKey"])}`);
     console.log(`keys in the emulator's pod: ${emu.store.apiKeys(podId).length}`);
 
     step("Diff against the same program (a second `pulumi up`)");

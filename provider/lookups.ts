@@ -9,6 +9,7 @@ import { AgentMailClient } from "./agentmail/client";
 import { resolveCredentials } from "./agentmail/credentials";
 import { toCamel } from "./agentmail/permissions";
 import type { BearerKey } from "./agentmail/schemas";
+import { compact } from "./lifecycle/outputs";
 import { retryOverrides } from "./runtime";
 import type { PodApiKeyPermissions } from "./podApiKey";
 
@@ -91,7 +92,7 @@ export interface GetPodApiKeysResult {
  */
 export async function getPod(args: GetPodArgs): Promise<GetPodResult> {
   const pod = await programClient().getPod(requirePodId(args.podId, "getPod"));
-  return strip({
+  return compact({
     podId: pod.pod_id,
     name: pod.name,
     clientId: pod.client_id ?? undefined,
@@ -131,7 +132,7 @@ export function getPodApiKeysOutput(args: GetPodApiKeysOutputArgs): pulumi.Outpu
 
 function keyInfo(k: BearerKey): PodApiKeyInfo {
   // Built field by field: whatever else the API sends (now or later) does not reach the program.
-  return strip({
+  return compact({
     apiKeyId: k.api_key_id,
     name: k.name,
     prefix: k.prefix,
@@ -160,8 +161,4 @@ function requirePodId(podId: unknown, fn: string): string {
     throw new TypeError(`${fn}: podId must be a non-empty string (a pod id such as a Pod resource's podId).`);
   }
   return podId;
-}
-
-function strip<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

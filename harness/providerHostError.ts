@@ -2,6 +2,7 @@
  * The error a provider host call rejects with, decoded from the gRPC status.
  * @module
  */
+import assert from "node:assert/strict";
 import type { ServiceError } from "@grpc/grpc-js";
 import { grpc, provpb, statuspb } from "./pulumiModules";
 import { fromStruct, type PropertyMap } from "./values";
@@ -59,6 +60,20 @@ export class ProviderHostError extends Error {
   static fromServiceError(method: string, err: ServiceError): ProviderHostError {
     return new ProviderHostError(method, err.code, err.details, decodeInitFailure(err));
   }
+}
+
+/**
+ * Expects `promise` (a provider host call) to reject with a {@link ProviderHostError} and returns that
+ * error, so that a test can go on to check its `details` or `initFailure`.
+ * @throws AssertionError if the call succeeds or rejects with anything else.
+ */
+export async function expectHostError(promise: Promise<unknown>): Promise<ProviderHostError> {
+  const e = await promise.then(
+    () => assert.fail("expected the call to fail"),
+    (err: unknown) => err,
+  );
+  assert.ok(ProviderHostError.isInstance(e), `not a ProviderHostError: ${String(e)}`);
+  return e;
 }
 
 /** Decodes `ErrorResourceInitFailed` from the status details trailer, as the Go engine does. */

@@ -1,98 +1,82 @@
 import assert from "node:assert/strict";
-import type { Agent } from "undici";
-import { startEmulator, type Emulator } from "../../emulator";
-import { assertError, assertValidation, Client, newAgent } from "./helpers";
+import { assertError, assertValidation, resetEmulator, useEmulator } from "./helpers";
 
 describe("emulator: admin routes (/__emulator)", () => {
-  let emu: Emulator;
-  let agent: Agent;
-  let api: Client;
-
-  before(async () => {
-    emu = await startEmulator();
-    agent = newAgent();
-    api = new Client(emu, agent);
-  });
-  after(async () => {
-    await agent.close();
-    await emu.stop();
-  });
-  beforeEach(() => {
-    emu.store.reset();
-    emu.faults.clear();
-    emu.log.clear();
-  });
+  const ctx = useEmulator();
+  beforeEach(() => resetEmulator(ctx.emu));
 
   it("need the organization key: 401 without or with an unknown key, 403 forbidden for a pod key", async () => {
-    assertError(await api.call("GET", "/__emulator/state", { key: null }), 401, "missing_authorization");
-    assertError(await api.call("GET", "/__emulator/state", { key: "am_us_nope" }), 401, "unknown_api_key");
-    const pod = emu.store.pods()[0]?.pod_id ?? "";
-    const podKey = emu.store.createApiKey(pod).api_key;
-    assertError(await api.call("GET", "/__emulator/state", { key: podKey }), 403, "forbidden");
-    assertError(await api.call("POST", "/__emulator/reset", { key: podKey }), 403, "forbidden");
+    assertError(await ctx.api.call("GET", "/__emulator/state", { key: null }), 401, "missing_authorization");
+    assertError(await ctx.api.call("GET", "/__emulator/state", { key: "am_us_nope" }), 401, "unknown_api_key");
+    const pod = ctx.emu.store.pods()[0]?.pod_id ?? "";
+    const podKey = ctx.emu.store.createApiKey(pod).api_key;
+    assertError(await ctx.api.call("GET", "/__emulator/state", { key: podKey }), 403, "forbidden");
+    assertError(await ctx.api.call("POST", "/__emulator/reset", { key: podKey }), 403, "forbidden");
   });
 
   it("POST /__emulator/faults adds a rule (path string or pathRegex) that applies to the API", async () => {
-    const a = await api.call("POST", "/__emulator/faults", {
+    const a = await ctx.api.call("POST", "/__emulator/faults", {
       body: { method: "GET", path: "/v0/pods", status: 429, headers: { "Retry-After": "3" }, times: 1 },
     });
     assert.equal(a.status, 200);
     assert.equal(typeof a.json.id, "string");
-    const b = await api.call("POST", "/__emulator/faults", { body: { pathRegex: "^/v0/auth/", status: 503 } });
+    const b = await ctx.api.call("POST", "/__emulator/faults", { body: { pathRegex: "^/v0/auth/", status: 503 } });
     assert.equal(b.status, 200);
-    const listed = await api.call("GET", "/__emulator/faults");
+    const listed = await ctx.api.call("GET", "/__emulator/faults");
     assert.equal(listed.json.faults.length, 2);
     assert.equal(listed.json.faults[0].path, "/v0/pods");
     assert.ok(new RegExp(listed.json.faults[1].pathRegex).test("/v0/auth/me"), "pathRegex round-trips");
     assert.equal(listed.json.faults[1].path, undefined);
 
-    const limited = await api.call("GET", "/v0/pods");
+    const limited = await ctx.api.call("GET", "/v0/pods");
     assert.equal(limited.status, 429);
     assert.equal(limited.headers["retry-after"], "3");
-    assert.equal((await api.call("GET", "/v0/pods")).status, 200);
-    assertError(await api.call("GET", "/v0/auth/me"), 503, "service_unavailable");
+    assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 200);
+    assertError(await ctx.api.call("GET", "/v0/auth/me"), 503, "service_unavailable");
 
-    assert.equal((await api.call("DELETE", `/__emulator/faults/${b.json.id}`)).status, 204);
-    assertError(await api.call("DELETE", `/__emulator/faults/${b.json.id}`), 404, "not_found");
-    assert.equal((await api.call("GET", "/v0/auth/me")).status, 200);
+    assert.equal((await ctx.api.call("DELETE", `/__emulator/faults/${b.json.id}`)).status, 204);
+    assertError(await ctx.api.call("DELETE", `/__emulator/faults/${b.json.id}`), 404, "not_found");
+    assert.equal((await ctx.api.call("GET", "/v0/auth/me")).status, 200);
   });
 
   it("kinds of faults work over the admin route too (destroy, afterCommit)", async () => {
-    await api.call("POST", "/__emulator/faults", {
+    await ctx.api.call("POST", "/__emulator/faults", {
       body: { method: "POST", path: "/v0/pods", destroy: true, afterCommit: true, times: 1 },
     });
-    await assert.rejects(api.call("POST", "/v0/pods", { body: { name: "remote" } }), { code: "UND_ERR_SOCKET" });
-    assert.ok(emu.store.pods().some((p) => p.name === "remote"));
+    await assert.rejects(ctx.api.call("POST", "/v0/pods", { body: { name: "remote" } }), { code: "UND_ERR_SOCKET" });
+    assert.ok(ctx.emu.store.pods().some((p) => p.name === "remote"));
   });
 
   it("rejects an invalid rule with 400", async () => {
-    assertValidation(await api.call("POST", "/__emulator/faults", { body: { status: "x" } }), []);
-    assertValidation(await api.call("POST", "/__emulator/faults", { body: { pathRegex: "(" } }), ["pathRegex"]);
-    assertValidation(await api.call("POST", "/__emulator/faults", { body: { path: "/a", pathRegex: "b" } }), ["path"]);
-    assertValidation(await api.call("POST", "/__emulator/faults", { rawBody: "nope" }), []);
-    assert.deepEqual(emu.faults.list(), []);
+    assertValidation(await ctx.api.call("POST", "/__emulator/faults", { body: { status: "x" } }), []);
+    assertValidation(await ctx.api.call("POST", "/__emulator/faults", { body: { pathRegex: "(" } }), ["pathRegex"]);
+    assertValidation(await ctx.api.call("POST", "/__emulator/faults", { body: { path: "/a", pathRegex: "b" } }), [
+      "path",
+    ]);
+    assertValidation(await ctx.api.call("POST", "/__emulator/faults", { rawBody: "nope" }), []);
+    assert.deepEqual(ctx.emu.faults.list(), []);
   });
 
   it("DELETE /__emulator/faults removes every rule", async () => {
-    emu.faults.add({ status: 500 });
-    emu.faults.add({ status: 502 });
-    assert.equal((await api.call("DELETE", "/__emulator/faults")).status, 204);
-    assert.deepEqual(emu.faults.list(), []);
+    ctx.emu.faults.add({ status: 500 });
+    ctx.emu.faults.add({ status: 502 });
+    assert.equal((await ctx.api.call("DELETE", "/__emulator/faults")).status, 204);
+    assert.deepEqual(ctx.emu.faults.list(), []);
   });
 
   it("bypass faults and are not logged", async () => {
-    emu.faults.add({ status: 500 });
-    emu.faults.add({ destroy: true });
-    const state = await api.call("GET", "/__emulator/state");
+    ctx.emu.faults.add({ status: 500 });
+    ctx.emu.faults.add({ destroy: true });
+    const state = await ctx.api.call("GET", "/__emulator/state");
     assert.equal(state.status, 200);
-    assert.equal((await api.call("GET", "/__emulator/log")).json.entries.length, 0);
-    assert.equal(emu.log.count(), 0);
+    assert.equal((await ctx.api.call("GET", "/__emulator/log")).json.entries.length, 0);
+    assert.equal(ctx.emu.log.count(), 0);
   });
 
   it("GET /__emulator/log returns the log; DELETE clears it", async () => {
-    await api.call("GET", "/v0/pods", { query: { limit: 5 } });
-    await api.call("GET", "/v0/nope");
-    const res = await api.call("GET", "/__emulator/log");
+    await ctx.api.call("GET", "/v0/pods", { query: { limit: 5 } });
+    await ctx.api.call("GET", "/v0/nope");
+    const res = await ctx.api.call("GET", "/__emulator/log");
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.json.entries.map((e: { method: string; path: string; query: string; status: number }) => [
@@ -106,17 +90,17 @@ describe("emulator: admin routes (/__emulator)", () => {
         ["GET", "/v0/nope", "", 404],
       ],
     );
-    assert.equal((await api.call("DELETE", "/__emulator/log")).status, 204);
-    assert.equal(emu.log.count(), 0);
+    assert.equal((await ctx.api.call("DELETE", "/__emulator/log")).status, 204);
+    assert.equal(ctx.emu.log.count(), 0);
   });
 
   it("GET /__emulator/state shows pods and key metadata, never a secret", async () => {
-    const pod = emu.store.createPod({ name: "s", client_id: "c1" });
-    const key = emu.store.createApiKey(pod.pod_id, { name: "k", permissions: { pod_read: true } });
-    emu.store.addPublicKey(pod.pod_id);
-    emu.store.addInbox(pod.pod_id);
-    const res = await api.call("GET", "/__emulator/state");
-    assert.equal(res.json.organization_id, emu.organizationId);
+    const pod = ctx.emu.store.createPod({ name: "s", client_id: "c1" });
+    const key = ctx.emu.store.createApiKey(pod.pod_id, { name: "k", permissions: { pod_read: true } });
+    ctx.emu.store.addPublicKey(pod.pod_id);
+    ctx.emu.store.addInbox(pod.pod_id);
+    const res = await ctx.api.call("GET", "/__emulator/state");
+    assert.equal(res.json.organization_id, ctx.emu.organizationId);
     assert.equal(res.json.pods.length, 2);
     const s = res.json.pods.find((p: { pod_id: string }) => p.pod_id === pod.pod_id);
     assert.equal(s.client_id, "c1");
@@ -129,23 +113,23 @@ describe("emulator: admin routes (/__emulator)", () => {
       ],
     );
     assert.ok(!res.text.includes(key.api_key), "no secret");
-    assert.ok(!res.text.includes(emu.orgApiKey), "no org key");
+    assert.ok(!res.text.includes(ctx.emu.orgApiKey), "no org key");
   });
 
   it("POST /__emulator/reset restores a lone Default Pod, no faults and an empty log", async () => {
-    emu.store.createPod();
-    emu.faults.add({ path: "/nothing", status: 500 });
-    await api.call("GET", "/v0/pods");
-    assert.equal((await api.call("POST", "/__emulator/reset")).status, 204);
+    ctx.emu.store.createPod();
+    ctx.emu.faults.add({ path: "/nothing", status: 500 });
+    await ctx.api.call("GET", "/v0/pods");
+    assert.equal((await ctx.api.call("POST", "/__emulator/reset")).status, 204);
     assert.deepEqual(
-      emu.store.pods().map((p) => p.name),
+      ctx.emu.store.pods().map((p) => p.name),
       ["Default Pod"],
     );
-    assert.deepEqual(emu.faults.list(), []);
-    assert.equal(emu.log.count(), 0);
+    assert.deepEqual(ctx.emu.faults.list(), []);
+    assert.equal(ctx.emu.log.count(), 0);
   });
 
   it("unknown admin routes answer 404", async () => {
-    assertError(await api.call("GET", "/__emulator/nope"), 404, "not_found");
+    assertError(await ctx.api.call("GET", "/__emulator/nope"), 404, "not_found");
   });
 });

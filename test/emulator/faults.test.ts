@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Agent } from "undici";
-import { MALFORMED_BODY, startEmulator, type Emulator, type ErrorCode } from "../../emulator";
-import { assertError, assertValidation, Client, newAgent, sleep } from "./helpers";
+import { MALFORMED_BODY, type ErrorCode } from "../../emulator";
+import { assertError, assertValidation, sleep, resetEmulator, useEmulator } from "./helpers";
 
 /** The error of a call that must fail at the transport level. */
 async function transportError(call: Promise<unknown>): Promise<{ code?: string; name: string; message: string }> {
@@ -14,69 +13,55 @@ async function transportError(call: Promise<unknown>): Promise<{ code?: string; 
 }
 
 describe("emulator: fault injection", () => {
-  let emu: Emulator;
-  let agent: Agent;
-  let api: Client;
+  const ctx = useEmulator();
   let podId: string;
   const keysPath = (): string => `/v0/pods/${podId}/api-keys`;
-
-  before(async () => {
-    emu = await startEmulator();
-    agent = newAgent();
-    api = new Client(emu, agent);
-  });
-  after(async () => {
-    await agent.close();
-    await emu.stop();
-  });
   beforeEach(() => {
-    emu.store.reset();
-    emu.faults.clear();
-    emu.log.clear();
-    podId = emu.store.createPod({ name: "f" }).pod_id;
+    resetEmulator(ctx.emu);
+    podId = ctx.emu.store.createPod({ name: "f" }).pod_id;
   });
 
   describe("replies", () => {
     it("429 with Retry-After and the documented body, for the next N requests only", async () => {
-      emu.faults.add({ method: "GET", path: "/v0/pods", status: 429, headers: { "Retry-After": "2" }, times: 2 });
+      ctx.emu.faults.add({ method: "GET", path: "/v0/pods", status: 429, headers: { "Retry-After": "2" }, times: 2 });
       for (let i = 0; i < 2; i++) {
-        const res = await api.call("GET", "/v0/pods");
+        const res = await ctx.api.call("GET", "/v0/pods");
         assertError(res, 429, "rate_limit_exceeded");
         assert.equal(res.headers["retry-after"], "2");
       }
-      assert.equal((await api.call("GET", "/v0/pods")).status, 200);
-      assert.deepEqual(emu.faults.list(), [], "a rule used up disappears");
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 200);
+      assert.deepEqual(ctx.emu.faults.list(), [], "a rule used up disappears");
     });
 
     it("a 429 without headers gets Retry-After: 1 like the service; headers: {} gets none", async () => {
-      emu.faults.add({ status: 429, times: 1 });
-      assert.equal((await api.call("GET", "/v0/pods")).headers["retry-after"], "1");
-      emu.faults.add({ status: 429, headers: {}, times: 1 });
-      assert.equal((await api.call("GET", "/v0/pods")).headers["retry-after"], undefined);
+      ctx.emu.faults.add({ status: 429, times: 1 });
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).headers["retry-after"], "1");
+      ctx.emu.faults.add({ status: 429, headers: {}, times: 1 });
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).headers["retry-after"], undefined);
     });
 
     it("a bare status gets its documented body; code and body override it", async () => {
-      emu.faults.add({ status: 503, times: 1 });
-      assertError(await api.call("GET", "/v0/pods"), 503, "service_unavailable");
-      emu.faults.add({ status: 500, times: 1 });
-      assertError(await api.call("GET", "/v0/pods"), 500, "internal_error");
-      emu.faults.add({ status: 409, code: "already_exists", times: 1 });
-      assertError(await api.call("POST", "/v0/pods", { body: {} }), 409, "already_exists");
-      emu.faults.add({ status: 403, body: { message: "Forbidden" }, times: 1 });
-      const gateway = await api.call("GET", "/v0/pods");
+      ctx.emu.faults.add({ status: 503, times: 1 });
+      assertError(await ctx.api.call("GET", "/v0/pods"), 503, "service_unavailable");
+      ctx.emu.faults.add({ status: 500, times: 1 });
+      assertError(await ctx.api.call("GET", "/v0/pods"), 500, "internal_error");
+      ctx.emu.faults.add({ status: 409, code: "already_exists", times: 1 });
+      assertError(await ctx.api.call("POST", "/v0/pods", { body: {} }), 409, "already_exists");
+      ctx.emu.faults.add({ status: 403, body: { message: "Forbidden" }, times: 1 });
+      const gateway = await ctx.api.call("GET", "/v0/pods");
       assert.equal(gateway.status, 403);
       assert.deepEqual(gateway.json, { message: "Forbidden" });
-      emu.faults.add({
+      ctx.emu.faults.add({
         status: 502,
         body: "<html>Bad Gateway</html>",
         headers: { "content-type": "text/html" },
         times: 1,
       });
-      const html = await api.call("GET", "/v0/pods");
+      const html = await ctx.api.call("GET", "/v0/pods");
       assert.equal(html.status, 502);
       assert.equal(html.text, "<html>Bad Gateway</html>");
       assert.equal(html.headers["content-type"], "text/html");
-      assert.equal(emu.store.pods().length, 2, "no operation was performed");
+      assert.equal(ctx.emu.store.pods().length, 2, "no operation was performed");
     });
 
     it("every documented error code, in its documented shape and status", async () => {
@@ -100,30 +85,30 @@ describe("emulator: fault injection", () => {
         ["service_unavailable", 503],
       ];
       for (const [code, status] of table) {
-        emu.faults.add({ code, times: 1 });
-        assertError(await api.call("GET", "/v0/pods"), status, code);
+        ctx.emu.faults.add({ code, times: 1 });
+        assertError(await ctx.api.call("GET", "/v0/pods"), status, code);
       }
-      emu.faults.add({ code: "validation_error", times: 1 });
-      assertValidation(await api.call("GET", "/v0/pods"), []);
-      emu.faults.add({ status: 409, times: 1 });
-      assertError(await api.call("GET", "/v0/pods"), 409, "conflict");
+      ctx.emu.faults.add({ code: "validation_error", times: 1 });
+      assertValidation(await ctx.api.call("GET", "/v0/pods"), []);
+      ctx.emu.faults.add({ status: 409, times: 1 });
+      assertError(await ctx.api.call("GET", "/v0/pods"), 409, "conflict");
     });
 
     it("malformed: 200 with an invalid body, or the given text; nothing performed", async () => {
-      emu.faults.add({ malformed: true, times: 1 });
-      const bad = await api.call("POST", "/v0/pods", { body: { name: "x" } });
+      ctx.emu.faults.add({ malformed: true, times: 1 });
+      const bad = await ctx.api.call("POST", "/v0/pods", { body: { name: "x" } });
       assert.equal(bad.status, 200);
       assert.equal(bad.text, MALFORMED_BODY);
       assert.match(String(bad.headers["content-type"]), /application\/json/);
-      emu.faults.add({ malformed: '{"pods": 5}', times: 1 });
-      const shape = await api.call("GET", "/v0/pods");
+      ctx.emu.faults.add({ malformed: '{"pods": 5}', times: 1 });
+      const shape = await ctx.api.call("GET", "/v0/pods");
       assert.deepEqual(shape.json, { pods: 5 });
-      assert.equal(emu.store.pods().length, 2);
+      assert.equal(ctx.emu.store.pods().length, 2);
     });
 
     it("headers only: added to the real answer", async () => {
-      emu.faults.add({ path: "/v0/pods", headers: { "X-Extra": "1" }, times: 1 });
-      const res = await api.call("GET", "/v0/pods");
+      ctx.emu.faults.add({ path: "/v0/pods", headers: { "X-Extra": "1" }, times: 1 });
+      const res = await ctx.api.call("GET", "/v0/pods");
       assert.equal(res.status, 200);
       assert.equal(res.headers["x-extra"], "1");
       assert.equal(res.json.count, 2);
@@ -131,146 +116,146 @@ describe("emulator: fault injection", () => {
   });
 
   it("delayMs: the real answer, late", async () => {
-    emu.faults.add({ method: "GET", path: "/v0/pods", delayMs: 150, times: 1 });
+    ctx.emu.faults.add({ method: "GET", path: "/v0/pods", delayMs: 150, times: 1 });
     const t0 = Date.now();
-    const res = await api.call("GET", "/v0/pods");
+    const res = await ctx.api.call("GET", "/v0/pods");
     assert.ok(Date.now() - t0 >= 140, `took ${Date.now() - t0}ms`);
     assert.equal(res.status, 200);
     assert.equal(res.json.count, 2);
-    assert.ok((emu.log.entries()[0]?.durationMs ?? 0) >= 140);
+    assert.ok((ctx.emu.log.entries()[0]?.durationMs ?? 0) >= 140);
   });
 
   it("delayMs with a status: the fault, late", async () => {
-    emu.faults.add({ status: 500, delayMs: 100, times: 1 });
+    ctx.emu.faults.add({ status: 500, delayMs: 100, times: 1 });
     const t0 = Date.now();
-    assertError(await api.call("GET", "/v0/pods"), 500, "internal_error");
+    assertError(await ctx.api.call("GET", "/v0/pods"), 500, "internal_error");
     assert.ok(Date.now() - t0 >= 90);
   });
 
   it("destroy: the socket is destroyed without an answer, and nothing is performed", async () => {
-    emu.faults.add({ method: "POST", path: "/v0/pods", destroy: true, times: 1 });
-    const err = await transportError(api.call("POST", "/v0/pods", { body: { name: "lost" } }));
+    ctx.emu.faults.add({ method: "POST", path: "/v0/pods", destroy: true, times: 1 });
+    const err = await transportError(ctx.api.call("POST", "/v0/pods", { body: { name: "lost" } }));
     assert.equal(err.code, "UND_ERR_SOCKET", err.message);
-    assert.equal(emu.store.pods().length, 2);
-    const [entry] = emu.log.entries();
+    assert.equal(ctx.emu.store.pods().length, 2);
+    const [entry] = ctx.emu.log.entries();
     assert.equal(entry?.status, null);
     assert.match(entry?.fault ?? "", /^f\d+ destroy$/);
-    assert.equal((await api.call("POST", "/v0/pods", { body: { name: "ok" } })).status, 200, "the next one works");
+    assert.equal((await ctx.api.call("POST", "/v0/pods", { body: { name: "ok" } })).status, 200, "the next one works");
   });
 
   it("hang: no answer until the client gives up", async () => {
-    emu.faults.add({ path: "/v0/auth/me", hang: true, times: 1 });
+    ctx.emu.faults.add({ path: "/v0/auth/me", hang: true, times: 1 });
     const t0 = Date.now();
-    const err = await transportError(api.call("GET", "/v0/auth/me", { timeoutMs: 200 }));
+    const err = await transportError(ctx.api.call("GET", "/v0/auth/me", { timeoutMs: 200 }));
     assert.equal(err.name, "TimeoutError", err.message);
     assert.ok(Date.now() - t0 >= 190);
-    const [entry] = emu.log.entries();
+    const [entry] = ctx.emu.log.entries();
     assert.equal(entry?.status, null);
     assert.match(entry?.fault ?? "", /hang/);
-    assert.equal((await api.call("GET", "/v0/auth/me")).status, 200);
+    assert.equal((await ctx.api.call("GET", "/v0/auth/me")).status, 200);
   });
 
   describe("afterCommit (the ambiguous case)", () => {
     it("status: the key is created, the client sees 500", async () => {
-      emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 500, afterCommit: true, times: 1 });
-      assertError(await api.call("POST", keysPath(), { body: { name: "ghost" } }), 500, "internal_error");
-      const keys = emu.store.apiKeys(podId);
+      ctx.emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 500, afterCommit: true, times: 1 });
+      assertError(await ctx.api.call("POST", keysPath(), { body: { name: "ghost" } }), 500, "internal_error");
+      const keys = ctx.emu.store.apiKeys(podId);
       assert.equal(keys.length, 1);
       assert.equal(keys[0]?.name, "ghost");
-      assert.match(emu.log.entries()[0]?.fault ?? "", /^f\d+ status=500 afterCommit$/);
+      assert.match(ctx.emu.log.entries()[0]?.fault ?? "", /^f\d+ status=500 afterCommit$/);
     });
 
     it("destroy: the pod is created, the client gets no answer; retrying with client_id returns it", async () => {
-      emu.faults.add({ method: "POST", path: "/v0/pods", destroy: true, afterCommit: true, times: 1 });
-      const err = await transportError(api.call("POST", "/v0/pods", { body: { name: "p", client_id: "cid-1" } }));
+      ctx.emu.faults.add({ method: "POST", path: "/v0/pods", destroy: true, afterCommit: true, times: 1 });
+      const err = await transportError(ctx.api.call("POST", "/v0/pods", { body: { name: "p", client_id: "cid-1" } }));
       assert.equal(err.code, "UND_ERR_SOCKET");
-      const made = emu.store.pods().find((p) => p.client_id === "cid-1");
+      const made = ctx.emu.store.pods().find((p) => p.client_id === "cid-1");
       assert.ok(made, "the operation was performed");
-      const retry = await api.call("POST", "/v0/pods", { body: { name: "p", client_id: "cid-1" } });
+      const retry = await ctx.api.call("POST", "/v0/pods", { body: { name: "p", client_id: "cid-1" } });
       assert.equal(retry.status, 200);
       assert.equal(retry.json.pod_id, made.pod_id);
-      assert.equal(emu.store.pods().length, 3);
+      assert.equal(ctx.emu.store.pods().length, 3);
     });
 
     it("with no reply of its own: 500 internal_error after the operation", async () => {
-      const k = emu.store.createApiKey(podId);
-      emu.faults.add({ method: "DELETE", afterCommit: true, times: 1 });
-      assertError(await api.call("DELETE", `${keysPath()}/${k.api_key_id}`), 500, "internal_error");
-      assert.deepEqual(emu.store.apiKeys(podId), []);
+      const k = ctx.emu.store.createApiKey(podId);
+      ctx.emu.faults.add({ method: "DELETE", afterCommit: true, times: 1 });
+      assertError(await ctx.api.call("DELETE", `${keysPath()}/${k.api_key_id}`), 500, "internal_error");
+      assert.deepEqual(ctx.emu.store.apiKeys(podId), []);
     });
 
     it("malformed: the deletion happens, the body is invalid", async () => {
-      const k = emu.store.createApiKey(podId);
-      emu.faults.add({ method: "DELETE", malformed: true, afterCommit: true, times: 1 });
-      const res = await api.call("DELETE", `${keysPath()}/${k.api_key_id}`);
+      const k = ctx.emu.store.createApiKey(podId);
+      ctx.emu.faults.add({ method: "DELETE", malformed: true, afterCommit: true, times: 1 });
+      const res = await ctx.api.call("DELETE", `${keysPath()}/${k.api_key_id}`);
       assert.equal(res.status, 200);
       assert.equal(res.text, MALFORMED_BODY);
-      assert.deepEqual(emu.store.apiKeys(podId), []);
+      assert.deepEqual(ctx.emu.store.apiKeys(podId), []);
     });
 
     it("with delayMs: committed at once, answered late (a client timeout still leaves the key)", async () => {
-      emu.faults.add({ method: "POST", status: 503, afterCommit: true, delayMs: 300, times: 1 });
-      const pending = transportError(api.call("POST", keysPath(), { body: {}, timeoutMs: 150 }));
+      ctx.emu.faults.add({ method: "POST", status: 503, afterCommit: true, delayMs: 300, times: 1 });
+      const pending = transportError(ctx.api.call("POST", keysPath(), { body: {}, timeoutMs: 150 }));
       await sleep(60);
-      assert.equal(emu.store.apiKeys(podId).length, 1, "committed before the answer");
+      assert.equal(ctx.emu.store.apiKeys(podId).length, 1, "committed before the answer");
       assert.equal((await pending).name, "TimeoutError");
     });
 
     it("hang: committed, never answered", async () => {
-      emu.faults.add({ method: "POST", hang: true, afterCommit: true, times: 1 });
-      const err = await transportError(api.call("POST", keysPath(), { body: {}, timeoutMs: 150 }));
+      ctx.emu.faults.add({ method: "POST", hang: true, afterCommit: true, times: 1 });
+      const err = await transportError(ctx.api.call("POST", keysPath(), { body: {}, timeoutMs: 150 }));
       assert.equal(err.name, "TimeoutError");
-      assert.equal(emu.store.apiKeys(podId).length, 1);
+      assert.equal(ctx.emu.store.apiKeys(podId).length, 1);
     });
   });
 
   describe("matching", () => {
     it("by method, exact path, * segment pattern and RegExp; never the query", async () => {
-      emu.faults.add({ method: "post", path: "/v0/pods/*/api-keys", status: 418 });
-      emu.faults.add({ path: /^\/v0\/auth\//, status: 599 });
-      emu.faults.add({ method: "GET", path: `/v0/pods/${podId}`, status: 451 });
-      assert.equal((await api.call("POST", keysPath(), { body: {} })).status, 418);
-      assert.equal((await api.call("GET", keysPath())).status, 200, "method differs");
-      assert.equal((await api.call("POST", "/v0/pods", { body: {} })).status, 200, "pattern differs");
-      assert.equal((await api.call("GET", "/v0/auth/me")).status, 599);
-      assert.equal((await api.call("GET", `/v0/pods/${podId}`, { query: { a: 1 } })).status, 451);
-      assert.equal((await api.call("DELETE", `/v0/pods/${podId}`)).status, 204);
+      ctx.emu.faults.add({ method: "post", path: "/v0/pods/*/api-keys", status: 418 });
+      ctx.emu.faults.add({ path: /^\/v0\/auth\//, status: 599 });
+      ctx.emu.faults.add({ method: "GET", path: `/v0/pods/${podId}`, status: 451 });
+      assert.equal((await ctx.api.call("POST", keysPath(), { body: {} })).status, 418);
+      assert.equal((await ctx.api.call("GET", keysPath())).status, 200, "method differs");
+      assert.equal((await ctx.api.call("POST", "/v0/pods", { body: {} })).status, 200, "pattern differs");
+      assert.equal((await ctx.api.call("GET", "/v0/auth/me")).status, 599);
+      assert.equal((await ctx.api.call("GET", `/v0/pods/${podId}`, { query: { a: 1 } })).status, 451);
+      assert.equal((await ctx.api.call("DELETE", `/v0/pods/${podId}`)).status, 204);
     });
 
     it("first matching rule applies; list shows hits and remaining; remove and clear", async () => {
-      const a = emu.faults.add({ path: "/v0/pods", status: 500, times: 3 });
-      const b = emu.faults.add({ path: "/v0/pods", status: 502 });
-      assert.equal((await api.call("GET", "/v0/pods")).status, 500);
-      const listed = emu.faults.list();
+      const a = ctx.emu.faults.add({ path: "/v0/pods", status: 500, times: 3 });
+      const b = ctx.emu.faults.add({ path: "/v0/pods", status: 502 });
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 500);
+      const listed = ctx.emu.faults.list();
       assert.equal(listed.length, 2);
       assert.equal(listed[0]?.id, a);
       assert.equal(listed[0]?.hits, 1);
       assert.equal(listed[0]?.remaining, 2);
       assert.equal(listed[1]?.remaining, undefined, "unlimited");
-      assert.equal(emu.faults.remove(a), true);
-      assert.equal(emu.faults.remove(a), false);
-      assert.equal((await api.call("GET", "/v0/pods")).status, 502);
-      assert.equal((await api.call("GET", "/v0/pods")).status, 502);
-      assert.equal(emu.faults.list()[0]?.id, b);
-      emu.faults.clear();
-      assert.equal((await api.call("GET", "/v0/pods")).status, 200);
+      assert.equal(ctx.emu.faults.remove(a), true);
+      assert.equal(ctx.emu.faults.remove(a), false);
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 502);
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 502);
+      assert.equal(ctx.emu.faults.list()[0]?.id, b);
+      ctx.emu.faults.clear();
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).status, 200);
     });
 
     it("rejects invalid rules with a TypeError", () => {
-      assert.throws(() => emu.faults.add({ status: 42 }), TypeError);
-      assert.throws(() => emu.faults.add({ times: 0 }), TypeError);
-      assert.throws(() => emu.faults.add({ destroy: true, status: 500 }), TypeError);
-      assert.throws(() => emu.faults.add({ destroy: true, hang: true }), TypeError);
-      assert.throws(() => emu.faults.add({ delayMs: -1 }), TypeError);
-      assert.throws(() => emu.faults.add({ status: 500, code: "nope" as "conflict" }), TypeError);
-      assert.deepEqual(emu.faults.list(), []);
+      assert.throws(() => ctx.emu.faults.add({ status: 42 }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ times: 0 }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ destroy: true, status: 500 }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ destroy: true, hang: true }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ delayMs: -1 }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ status: 500, code: "nope" as "conflict" }), TypeError);
+      assert.deepEqual(ctx.emu.faults.list(), []);
     });
 
     it("a rule returned by list() is a copy", async () => {
-      emu.faults.add({ status: 500, headers: { a: "1" } });
-      const [info] = emu.faults.list();
+      ctx.emu.faults.add({ status: 500, headers: { a: "1" } });
+      const [info] = ctx.emu.faults.list();
       if (info?.headers) info.headers["a"] = "2";
-      assert.equal((await api.call("GET", "/v0/pods")).headers["a"], "1");
+      assert.equal((await ctx.api.call("GET", "/v0/pods")).headers["a"], "1");
     });
   });
 });

@@ -4,11 +4,51 @@
  */
 import assert from "node:assert/strict";
 import { Agent, request } from "undici";
-import type { Emulator } from "../../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 
 /** An undici agent with short keep-alive, so that nothing keeps the process alive after a suite. */
 export function newAgent(): Agent {
   return new Agent({ keepAliveTimeout: 100, keepAliveMaxTimeout: 100, connections: 16 });
+}
+
+/** What {@link useEmulator} gives a suite: set in its `before()`, so read the fields inside hooks and tests only. */
+export interface EmulatorSuite {
+  /** The emulator the suite talks to. */
+  emu: Emulator;
+  /** The agent `api` uses; also for a suite's extra clients (of a second emulator, say). */
+  agent: Agent;
+  /** A client of `emu` over `agent`, with the organization key by default. */
+  api: Client;
+}
+
+/**
+ * Registers `before()`/`after()` hooks on the current `describe` that start an emulator, an agent and a
+ * client of both, and stop them again, so every suite runs against its own server on a random port.
+ * Each suite still resets the state it cares about in its own `beforeEach()`.
+ * @param options Passed to `startEmulator`. Default: none.
+ * @returns An object whose fields are filled in by the `before()` hook.
+ */
+export function useEmulator(options: EmulatorOptions = {}): EmulatorSuite {
+  // Filled in before(): the suite body runs when mocha collects tests, long before the hooks.
+  const suite = {} as EmulatorSuite;
+  before(async () => {
+    suite.emu = await startEmulator(options);
+    suite.agent = newAgent();
+    suite.api = new Client(suite.emu, suite.agent);
+  });
+  after(async () => {
+    // Optional chaining: a failed before() leaves the fields unset, and after() still runs.
+    await suite.agent?.close();
+    await suite.emu?.stop();
+  });
+  return suite;
+}
+
+/** Empties `emu`'s store (back to the Default Pod), its fault rules and its request log, so no test sees another's. */
+export function resetEmulator(emu: Emulator): void {
+  emu.store.reset();
+  emu.faults.clear();
+  emu.log.clear();
 }
 
 /** One answer. `json` is the parsed body when it parses. */

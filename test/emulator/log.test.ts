@@ -1,33 +1,16 @@
 import assert from "node:assert/strict";
-import type { Agent } from "undici";
-import { startEmulator, type Emulator } from "../../emulator";
-import { Client, newAgent } from "./helpers";
+import { startEmulator } from "../../emulator";
+import { Client, resetEmulator, useEmulator } from "./helpers";
 
 describe("emulator: request log", () => {
-  let emu: Emulator;
-  let agent: Agent;
-  let api: Client;
-
-  before(async () => {
-    emu = await startEmulator();
-    agent = newAgent();
-    api = new Client(emu, agent);
-  });
-  after(async () => {
-    await agent.close();
-    await emu.stop();
-  });
-  beforeEach(() => {
-    emu.store.reset();
-    emu.faults.clear();
-    emu.log.clear();
-  });
+  const ctx = useEmulator();
+  beforeEach(() => resetEmulator(ctx.emu));
 
   it("records method, path, query, status, timing and a redacted credential", async () => {
     const t0 = Date.now();
-    await api.call("GET", "/v0/pods", { query: { limit: 2, ascending: true } });
-    await api.call("GET", "/v0/pods", { key: null });
-    const [a, b] = emu.log.entries();
+    await ctx.api.call("GET", "/v0/pods", { query: { limit: 2, ascending: true } });
+    await ctx.api.call("GET", "/v0/pods", { key: null });
+    const [a, b] = ctx.emu.log.entries();
     assert.ok(a && b);
     assert.equal(a.method, "GET");
     assert.equal(a.path, "/v0/pods");
@@ -35,63 +18,63 @@ describe("emulator: request log", () => {
     assert.equal(a.status, 200);
     assert.ok(a.durationMs >= 0 && a.durationMs < 5000);
     assert.ok(a.startedAt >= t0 - 5 && a.startedAt <= Date.now());
-    assert.equal(a.credential, `${emu.orgApiKey.slice(0, 12)}…`);
+    assert.equal(a.credential, `${ctx.emu.orgApiKey.slice(0, 12)}…`);
     assert.equal(a.fault, undefined);
     assert.equal(b.status, 401);
     assert.equal(b.credential, "none");
   });
 
   it("never holds a full bearer key nor a created api_key", async () => {
-    const pod = emu.store.pods()[0]?.pod_id ?? "";
-    const created = await api.call("POST", `/v0/pods/${pod}/api-keys`, { body: { name: "secret-bearer" } });
+    const pod = ctx.emu.store.pods()[0]?.pod_id ?? "";
+    const created = await ctx.api.call("POST", `/v0/pods/${pod}/api-keys`, { body: { name: "secret-bearer" } });
     const secret: string = created.json.api_key;
-    await api.call("GET", "/v0/auth/me", { key: secret });
-    await api.call("GET", "/v0/auth/me", { key: `${secret}x` });
-    await api.call("GET", "/v0/auth/me", { key: "short" });
-    await api.call("GET", "/v0/auth/me", { authorization: `Basic ${emu.orgApiKey}` });
-    await api.call("GET", `/v0/pods/${secret}`);
-    await api.call("GET", "/v0/pods", { query: { page_token: secret, key: emu.orgApiKey } });
-    emu.faults.add({ destroy: true, times: 1 });
-    await api.call("GET", "/v0/auth/me", { key: secret }).catch(() => undefined);
-    const text = JSON.stringify(emu.log.entries());
+    await ctx.api.call("GET", "/v0/auth/me", { key: secret });
+    await ctx.api.call("GET", "/v0/auth/me", { key: `${secret}x` });
+    await ctx.api.call("GET", "/v0/auth/me", { key: "short" });
+    await ctx.api.call("GET", "/v0/auth/me", { authorization: `Basic ${ctx.emu.orgApiKey}` });
+    await ctx.api.call("GET", `/v0/pods/${secret}`);
+    await ctx.api.call("GET", "/v0/pods", { query: { page_token: secret, key: ctx.emu.orgApiKey } });
+    ctx.emu.faults.add({ destroy: true, times: 1 });
+    await ctx.api.call("GET", "/v0/auth/me", { key: secret }).catch(() => undefined);
+    const text = JSON.stringify(ctx.emu.log.entries());
     assert.ok(!text.includes(secret), text);
-    assert.ok(!text.includes(emu.orgApiKey), text);
+    assert.ok(!text.includes(ctx.emu.orgApiKey), text);
     assert.ok(!text.includes("short"), "at most half of an unknown token is shown");
-    const creds = emu.log.entries().map((e) => e.credential);
+    const creds = ctx.emu.log.entries().map((e) => e.credential);
     assert.equal(creds[1], `${created.json.prefix}…`);
     for (const c of creds) assert.ok(c === "none" || c.endsWith("…"), c);
   });
 
   it("counts and filters by method, exact path, pattern, RegExp and status; clear() empties it", async () => {
-    const pod = emu.store.pods()[0]?.pod_id ?? "";
-    await api.call("GET", "/v0/pods");
-    await api.call("GET", `/v0/pods/${pod}`);
-    await api.call("POST", `/v0/pods/${pod}/api-keys`, { body: {} });
-    await api.call("GET", `/v0/pods/${pod}/api-keys`);
-    await api.call("GET", "/v0/pods/missing");
-    assert.equal(emu.log.count(), 5);
-    assert.equal(emu.log.count({ method: "get" }), 4);
-    assert.equal(emu.log.count({ path: "/v0/pods" }), 1);
-    assert.equal(emu.log.count({ path: "/v0/pods/*" }), 2);
-    assert.equal(emu.log.count({ method: "POST", path: "/v0/pods/*/api-keys" }), 1);
-    assert.equal(emu.log.count({ path: /api-keys$/ }), 2);
-    assert.equal(emu.log.count({ status: 404 }), 1);
-    assert.equal(emu.log.entries({ status: 404 })[0]?.path, "/v0/pods/missing");
-    emu.log.clear();
-    assert.equal(emu.log.count(), 0);
+    const pod = ctx.emu.store.pods()[0]?.pod_id ?? "";
+    await ctx.api.call("GET", "/v0/pods");
+    await ctx.api.call("GET", `/v0/pods/${pod}`);
+    await ctx.api.call("POST", `/v0/pods/${pod}/api-keys`, { body: {} });
+    await ctx.api.call("GET", `/v0/pods/${pod}/api-keys`);
+    await ctx.api.call("GET", "/v0/pods/missing");
+    assert.equal(ctx.emu.log.count(), 5);
+    assert.equal(ctx.emu.log.count({ method: "get" }), 4);
+    assert.equal(ctx.emu.log.count({ path: "/v0/pods" }), 1);
+    assert.equal(ctx.emu.log.count({ path: "/v0/pods/*" }), 2);
+    assert.equal(ctx.emu.log.count({ method: "POST", path: "/v0/pods/*/api-keys" }), 1);
+    assert.equal(ctx.emu.log.count({ path: /api-keys$/ }), 2);
+    assert.equal(ctx.emu.log.count({ status: 404 }), 1);
+    assert.equal(ctx.emu.log.entries({ status: 404 })[0]?.path, "/v0/pods/missing");
+    ctx.emu.log.clear();
+    assert.equal(ctx.emu.log.count(), 0);
   });
 
   it("returns copies", async () => {
-    await api.call("GET", "/v0/pods");
-    const [entry] = emu.log.entries();
+    await ctx.api.call("GET", "/v0/pods");
+    const [entry] = ctx.emu.log.entries();
     if (entry) entry.status = 999;
-    assert.equal(emu.log.entries()[0]?.status, 200);
+    assert.equal(ctx.emu.log.entries()[0]?.status, 200);
   });
 
   it("keeps at most logLimit entries, dropping the oldest", async () => {
     const small = await startEmulator({ logLimit: 10 });
     try {
-      const c = new Client(small, agent);
+      const c = new Client(small, ctx.agent);
       for (let i = 0; i < 25; i++) await c.call("GET", "/v0/pods", { query: { i } });
       const entries = small.log.entries();
       assert.ok(entries.length <= 10);

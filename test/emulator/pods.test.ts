@@ -1,31 +1,18 @@
 import assert from "node:assert/strict";
-import type { Agent } from "undici";
-import { startEmulator, type Emulator } from "../../emulator";
-import { assertError, assertValidation, Client, defaultPodId, ISO, newAgent } from "./helpers";
+import { startEmulator } from "../../emulator";
+import { assertError, assertValidation, Client, defaultPodId, ISO, useEmulator } from "./helpers";
 
 describe("emulator: pods", () => {
-  let emu: Emulator;
-  let agent: Agent;
-  let api: Client;
-
-  before(async () => {
-    emu = await startEmulator();
-    agent = newAgent();
-    api = new Client(emu, agent);
-  });
-  after(async () => {
-    await agent.close();
-    await emu.stop();
-  });
+  const ctx = useEmulator();
   beforeEach(() => {
-    emu.store.reset();
-    emu.faults.clear();
-    emu.settings.emptyPages = false;
-    emu.settings.limits = {};
+    ctx.emu.store.reset();
+    ctx.emu.faults.clear();
+    ctx.emu.settings.emptyPages = false;
+    ctx.emu.settings.limits = {};
   });
 
   it("lists the Default Pod every organization has", async () => {
-    const res = await api.call("GET", "/v0/pods");
+    const res = await ctx.api.call("GET", "/v0/pods");
     assert.equal(res.status, 200);
     assert.equal(res.json.count, 1);
     assert.equal(res.json.limit, 20);
@@ -39,91 +26,94 @@ describe("emulator: pods", () => {
   });
 
   it("gets a pod, and answers 404 not_found for an unknown one", async () => {
-    const id = defaultPodId(emu);
-    const res = await api.call("GET", `/v0/pods/${id}`);
+    const id = defaultPodId(ctx.emu);
+    const res = await ctx.api.call("GET", `/v0/pods/${id}`);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, emu.store.pod(id));
-    assertError(await api.call("GET", "/v0/pods/no-such-pod"), 404, "not_found");
+    assert.deepEqual(res.json, ctx.emu.store.pod(id));
+    assertError(await ctx.api.call("GET", "/v0/pods/no-such-pod"), 404, "not_found");
   });
 
   it("creates a pod (200 Pod) that the store then holds", async () => {
-    const res = await api.call("POST", "/v0/pods", { body: { name: "support" } });
+    const res = await ctx.api.call("POST", "/v0/pods", { body: { name: "support" } });
     assert.equal(res.status, 200);
     assert.equal(res.json.name, "support");
     assert.match(res.json.created_at, ISO);
     assert.equal(res.json.client_id, undefined);
-    assert.deepEqual(emu.store.pod(res.json.pod_id), res.json);
-    assert.equal(emu.store.pods().length, 2);
+    assert.deepEqual(ctx.emu.store.pod(res.json.pod_id), res.json);
+    assert.equal(ctx.emu.store.pods().length, 2);
   });
 
   it("creates a pod from an empty body, named after its id (inferred)", async () => {
-    const res = await api.call("POST", "/v0/pods");
+    const res = await ctx.api.call("POST", "/v0/pods");
     assert.equal(res.status, 200);
     assert.equal(res.json.name, res.json.pod_id);
   });
 
   it("returns the original pod with 200 for a repeated client_id and creates nothing", async () => {
-    const first = await api.call("POST", "/v0/pods", { body: { name: "a", client_id: "deploy-1.a_b~c" } });
+    const first = await ctx.api.call("POST", "/v0/pods", { body: { name: "a", client_id: "deploy-1.a_b~c" } });
     assert.equal(first.status, 200);
     assert.equal(first.json.client_id, "deploy-1.a_b~c");
-    const again = await api.call("POST", "/v0/pods", { body: { name: "other name", client_id: "deploy-1.a_b~c" } });
+    const again = await ctx.api.call("POST", "/v0/pods", { body: { name: "other name", client_id: "deploy-1.a_b~c" } });
     assert.equal(again.status, 200);
     assert.deepEqual(again.json, first.json);
-    assert.equal(emu.store.pods().length, 2);
-    const other = await api.call("POST", "/v0/pods", { body: { name: "a", client_id: "deploy-2" } });
+    assert.equal(ctx.emu.store.pods().length, 2);
+    const other = await ctx.api.call("POST", "/v0/pods", { body: { name: "a", client_id: "deploy-2" } });
     assert.notEqual(other.json.pod_id, first.json.pod_id);
   });
 
   it("rejects bad Create Pod bodies with 400 naming the field", async () => {
-    assertValidation(await api.call("POST", "/v0/pods", { body: { name: 5 } }), ["name"]);
-    assertValidation(await api.call("POST", "/v0/pods", { body: { name: null } }), ["name"]);
-    assertValidation(await api.call("POST", "/v0/pods", { body: { client_id: "has space" } }), ["client_id"]);
-    assertValidation(await api.call("POST", "/v0/pods", { body: { client_id: "" } }), ["client_id"]);
-    assertValidation(await api.call("POST", "/v0/pods", { body: { client_id: "x".repeat(257) } }), ["client_id"]);
-    assertValidation(await api.call("POST", "/v0/pods", { body: { client_id: 42 } }), ["client_id"]);
-    assertValidation(await api.call("POST", "/v0/pods", { rawBody: "{not json" }), []);
-    assertValidation(await api.call("POST", "/v0/pods", { rawBody: "[1,2]" }), []);
-    const both = await api.call("POST", "/v0/pods", { body: { name: 1, client_id: "a b" } });
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { name: 5 } }), ["name"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { name: null } }), ["name"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { client_id: "has space" } }), ["client_id"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { client_id: "" } }), ["client_id"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { client_id: "x".repeat(257) } }), ["client_id"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { body: { client_id: 42 } }), ["client_id"]);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { rawBody: "{not json" }), []);
+    assertValidation(await ctx.api.call("POST", "/v0/pods", { rawBody: "[1,2]" }), []);
+    const both = await ctx.api.call("POST", "/v0/pods", { body: { name: 1, client_id: "a b" } });
     assert.equal(both.json.errors.length, 2, "every problem is reported at once");
-    assert.equal(emu.store.pods().length, 1, "nothing was created");
-    const ok = await api.call("POST", "/v0/pods", { body: { client_id: "x".repeat(256), unknown_field: 1 } });
+    assert.equal(ctx.emu.store.pods().length, 1, "nothing was created");
+    const ok = await ctx.api.call("POST", "/v0/pods", { body: { client_id: "x".repeat(256), unknown_field: 1 } });
     assert.equal(ok.status, 200, "256 characters and unknown fields are fine");
   });
 
   it("deletes a pod with 204 and no body; then 404", async () => {
-    const pod = emu.store.createPod({ name: "doomed" });
-    const res = await api.call("DELETE", `/v0/pods/${pod.pod_id}`);
+    const pod = ctx.emu.store.createPod({ name: "doomed" });
+    const res = await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`);
     assert.equal(res.status, 204);
     assert.equal(res.text, "");
-    assert.equal(emu.store.pod(pod.pod_id), undefined);
-    assertError(await api.call("GET", `/v0/pods/${pod.pod_id}`), 404, "not_found");
-    assertError(await api.call("DELETE", `/v0/pods/${pod.pod_id}`), 404, "not_found");
+    assert.equal(ctx.emu.store.pod(pod.pod_id), undefined);
+    assertError(await ctx.api.call("GET", `/v0/pods/${pod.pod_id}`), 404, "not_found");
+    assertError(await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`), 404, "not_found");
   });
 
   it("deleting a pod deletes its keys (inferred): their secrets stop working", async () => {
-    const pod = emu.store.createPod({ name: "with-keys" });
-    const key = emu.store.createApiKey(pod.pod_id);
-    assert.equal((await api.call("GET", "/v0/auth/me", { key: key.api_key })).status, 200);
-    assert.equal((await api.call("DELETE", `/v0/pods/${pod.pod_id}`)).status, 204);
-    assert.deepEqual(emu.store.apiKeys(pod.pod_id), []);
-    assertError(await api.call("GET", "/v0/auth/me", { key: key.api_key }), 401, "unknown_api_key");
+    const pod = ctx.emu.store.createPod({ name: "with-keys" });
+    const key = ctx.emu.store.createApiKey(pod.pod_id);
+    assert.equal((await ctx.api.call("GET", "/v0/auth/me", { key: key.api_key })).status, 200);
+    assert.equal((await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`)).status, 204);
+    assert.deepEqual(ctx.emu.store.apiKeys(pod.pod_id), []);
+    assertError(await ctx.api.call("GET", "/v0/auth/me", { key: key.api_key }), 401, "unknown_api_key");
   });
 
   it("refuses to delete a pod that holds inboxes: 409 cannot_delete", async () => {
-    const pod = emu.store.createPod({ name: "busy" });
-    emu.store.addInbox(pod.pod_id);
-    assertError(await api.call("DELETE", `/v0/pods/${pod.pod_id}`), 409, "cannot_delete");
-    assert.ok(emu.store.pod(pod.pod_id));
-    emu.store.removeInboxes(pod.pod_id);
-    assert.equal((await api.call("DELETE", `/v0/pods/${pod.pod_id}`)).status, 204);
+    const pod = ctx.emu.store.createPod({ name: "busy" });
+    ctx.emu.store.addInbox(pod.pod_id);
+    assertError(await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`), 409, "cannot_delete");
+    assert.ok(ctx.emu.store.pod(pod.pod_id));
+    ctx.emu.store.removeInboxes(pod.pod_id);
+    assert.equal((await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`)).status, 204);
   });
 
   it("answers 403 limit_exceeded beyond a pod quota, but still honours a repeated client_id", async () => {
-    emu.settings.limits = { pods: 2 };
-    const made = await api.call("POST", "/v0/pods", { body: { client_id: "only" } });
+    ctx.emu.settings.limits = { pods: 2 };
+    const made = await ctx.api.call("POST", "/v0/pods", { body: { client_id: "only" } });
     assert.equal(made.status, 200);
-    assertError(await api.call("POST", "/v0/pods", { body: { name: "too many" } }), 403, "limit_exceeded");
-    assert.equal((await api.call("POST", "/v0/pods", { body: { client_id: "only" } })).json.pod_id, made.json.pod_id);
+    assertError(await ctx.api.call("POST", "/v0/pods", { body: { name: "too many" } }), 403, "limit_exceeded");
+    assert.equal(
+      (await ctx.api.call("POST", "/v0/pods", { body: { client_id: "only" } })).json.pod_id,
+      made.json.pod_id,
+    );
   });
 
   describe("pagination", () => {
@@ -134,7 +124,9 @@ describe("emulator: pods", () => {
       const pages: number[] = [];
       let token: string | undefined;
       for (let i = 0; i < 50; i++) {
-        const res = await api.call("GET", "/v0/pods", { query: { ...query, ...(token ? { page_token: token } : {}) } });
+        const res = await ctx.api.call("GET", "/v0/pods", {
+          query: { ...query, ...(token ? { page_token: token } : {}) },
+        });
         assert.equal(res.status, 200, res.text);
         assert.equal(res.json.count, res.json.pods.length);
         ids.push(...res.json.pods.map((p: { pod_id: string }) => p.pod_id));
@@ -147,8 +139,8 @@ describe("emulator: pods", () => {
     }
 
     function seed(n: number): string[] {
-      const ids = [defaultPodId(emu)];
-      for (let i = 0; i < n; i++) ids.push(emu.store.createPod({ name: `p${i}` }).pod_id);
+      const ids = [defaultPodId(ctx.emu)];
+      for (let i = 0; i < n; i++) ids.push(ctx.emu.store.createPod({ name: `p${i}` }).pod_id);
       return ids; // oldest first
     }
 
@@ -157,7 +149,7 @@ describe("emulator: pods", () => {
       const { ids, pages } = await collect({ limit: 3 });
       assert.deepEqual(pages, [3, 3, 2]);
       assert.deepEqual(ids, [...oldestFirst].reverse());
-      const first = await api.call("GET", "/v0/pods", { query: { limit: 3 } });
+      const first = await ctx.api.call("GET", "/v0/pods", { query: { limit: 3 } });
       assert.equal(first.json.limit, 3);
     });
 
@@ -176,10 +168,12 @@ describe("emulator: pods", () => {
 
     it("skips nothing when items are deleted between pages", async () => {
       const oldestFirst = seed(5); // 6 pods
-      const first = await api.call("GET", "/v0/pods", { query: { limit: 2 } });
+      const first = await ctx.api.call("GET", "/v0/pods", { query: { limit: 2 } });
       // delete the last item served: the cursor must still point after it
-      emu.store.deletePod(first.json.pods[1].pod_id);
-      const second = await api.call("GET", "/v0/pods", { query: { limit: 2, page_token: first.json.next_page_token } });
+      ctx.emu.store.deletePod(first.json.pods[1].pod_id);
+      const second = await ctx.api.call("GET", "/v0/pods", {
+        query: { limit: 2, page_token: first.json.next_page_token },
+      });
       assert.deepEqual(
         second.json.pods.map((p: { pod_id: string }) => p.pod_id),
         [oldestFirst[3], oldestFirst[2]],
@@ -188,14 +182,14 @@ describe("emulator: pods", () => {
 
     it("rejects invalid, tampered and foreign page tokens with 400 validation_error", async () => {
       seed(4);
-      const first = await api.call("GET", "/v0/pods", { query: { limit: 2 } });
+      const first = await ctx.api.call("GET", "/v0/pods", { query: { limit: 2 } });
       const token: string = first.json.next_page_token;
-      assertValidation(await api.call("GET", "/v0/pods", { query: { page_token: "garbage" } }), ["page_token"]);
-      assertValidation(await api.call("GET", "/v0/pods", { query: { page_token: "" } }), ["page_token"]);
+      assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { page_token: "garbage" } }), ["page_token"]);
+      assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { page_token: "" } }), ["page_token"]);
       const flipped = token.slice(0, 3) + (token[3] === "A" ? "B" : "A") + token.slice(4);
-      assertValidation(await api.call("GET", "/v0/pods", { query: { page_token: flipped } }), ["page_token"]);
+      assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { page_token: flipped } }), ["page_token"]);
       // a descending list's token is not valid for the ascending list
-      assertValidation(await api.call("GET", "/v0/pods", { query: { page_token: token, ascending: true } }), [
+      assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { page_token: token, ascending: true } }), [
         "page_token",
       ]);
       // a token of another emulator is not valid either
@@ -203,8 +197,8 @@ describe("emulator: pods", () => {
       try {
         other.store.createPod();
         other.store.createPod();
-        const res = await new Client(other, agent).call("GET", "/v0/pods", { query: { limit: 1 } });
-        assertValidation(await api.call("GET", "/v0/pods", { query: { page_token: res.json.next_page_token } }), [
+        const res = await new Client(other, ctx.agent).call("GET", "/v0/pods", { query: { limit: 1 } });
+        assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { page_token: res.json.next_page_token } }), [
           "page_token",
         ]);
       } finally {
@@ -214,15 +208,15 @@ describe("emulator: pods", () => {
 
     it("rejects a bad limit or ascending with 400 naming the parameter", async () => {
       for (const limit of ["0", "101", "-1", "abc", "2.5", ""]) {
-        assertValidation(await api.call("GET", "/v0/pods", { query: { limit } }), ["limit"]);
+        assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { limit } }), ["limit"]);
       }
-      assert.equal((await api.call("GET", "/v0/pods", { query: { limit: 100 } })).status, 200);
-      assertValidation(await api.call("GET", "/v0/pods", { query: { ascending: "yes" } }), ["ascending"]);
+      assert.equal((await ctx.api.call("GET", "/v0/pods", { query: { limit: 100 } })).status, 200);
+      assertValidation(await ctx.api.call("GET", "/v0/pods", { query: { ascending: "yes" } }), ["ascending"]);
     });
 
     it("can insert empty pages that still carry a token (emptyPages)", async () => {
       const oldestFirst = seed(4);
-      emu.settings.emptyPages = true;
+      ctx.emu.settings.emptyPages = true;
       const { ids, pages } = await collect({ limit: 2 });
       assert.deepEqual(pages, [0, 2, 0, 2, 0, 1]);
       assert.deepEqual(ids, [...oldestFirst].reverse());

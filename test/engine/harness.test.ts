@@ -7,8 +7,8 @@ import * as path from "node:path";
 import {
   CaptureError,
   captureProgram,
+  expectHostError,
   makeProjectDir,
-  ProviderHostError,
   pulumiVersion,
   resolvePackageDir,
   startProviderHost,
@@ -25,16 +25,6 @@ import {
 const programPath = path.join(__dirname, "..", "fixtures", "toy", "program.js");
 const toyType = "pulumi-nodejs:dynamic/toy:Toy";
 const toyUrn = urn(toyType, "first");
-
-/** Expects `promise` to reject with a ProviderHostError and returns it. */
-async function hostError(promise: Promise<unknown>): Promise<ProviderHostError> {
-  const e = await promise.then(
-    () => assert.fail("expected the call to fail"),
-    (err: unknown) => err,
-  );
-  assert.ok(ProviderHostError.isInstance(e), `not a ProviderHostError: ${String(e)}`);
-  return e;
-}
 
 describe("engine harness (toy program)", function () {
   this.timeout(60_000);
@@ -176,13 +166,13 @@ describe("engine harness (toy program)", function () {
 
     it("delete succeeds, and a thrown error arrives with its message", async function () {
       await h().delete("toy-world", toyUrn, { ...inputs, greeting: "howdy, world" });
-      const e = await hostError(h().delete("toy-x", toyUrn, { ...inputs, message: "undeletable" }));
+      const e = await expectHostError(h().delete("toy-x", toyUrn, { ...inputs, message: "undeletable" }));
       assert.equal(e.grpcCodeName, "UNKNOWN");
       assert.equal(e.details, "toy cannot be deleted");
     });
 
     it("a plain error from create has no initFailure", async function () {
-      const e = await hostError(h().create(toyUrn, { ...inputs, message: "fail" }));
+      const e = await expectHostError(h().create(toyUrn, { ...inputs, message: "fail" }));
       assert.equal(e.method, "create");
       assert.equal(e.grpcCodeName, "UNKNOWN");
       assert.equal(e.details, "toy refused to be created");
@@ -190,7 +180,7 @@ describe("engine harness (toy program)", function () {
     });
 
     it("an error with id/properties from create arrives as initFailure", async function () {
-      const e = await hostError(h().create(toyUrn, { ...inputs, message: "fail-init" }));
+      const e = await expectHostError(h().create(toyUrn, { ...inputs, message: "fail-init" }));
       assert.equal(e.details, "toy started but never became healthy");
       assert.ok(e.initFailure);
       assert.equal(e.initFailure.id, "toy-half");

@@ -6,71 +6,32 @@
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
-import {
-  captureProgram,
-  makeProjectDir,
-  ProviderHostError,
-  startProviderHost,
-  unwrapSecrets,
-  urn,
-  type CapturedResource,
-  type ProjectDir,
-  type ProviderHost,
-  type PropertyMap,
-} from "../../harness";
+import { expectHostError, unwrapSecrets, urn, type CapturedResource, type PropertyMap } from "../../harness";
+import { useEngineFixture } from "./fixture";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "perTenant.js");
 const POD = "pulumi-nodejs:dynamic/agentmail:Pod";
 const KEY = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
 const PROJECT = "per-tenant";
 const MOCK_POD_ID = "pod_mock_acme";
 
-async function failure(p: Promise<unknown>): Promise<ProviderHostError> {
-  const e = await p.then(
-    () => assert.fail("expected the call to fail"),
-    (err: unknown) => err,
-  );
-  assert.ok(ProviderHostError.isInstance(e), String(e));
-  return e;
-}
-
 describe("Pod through the provider host over gRPC (level 4)", function () {
   this.timeout(60_000);
-  let emu: Emulator;
-  let project: ProjectDir;
-  let host: ProviderHost;
+  const fx = useEngineFixture({
+    project: PROJECT,
+    program: PROGRAM,
+    capture: () => ({ config: { "fixture:tenant": "acme" }, mockOutputs: { acme: { podId: MOCK_POD_ID } } }),
+  });
+  const { secrets } = fx;
   let pod: CapturedResource;
   let keys: CapturedResource[];
-  const secrets: string[] = [];
 
   const podUrn = () => urn(POD, pod.name, "dev", PROJECT);
   const keyUrn = (k: CapturedResource) => urn(KEY, k.name, "dev", PROJECT);
 
-  before(async () => {
-    emu = await startEmulator();
-    secrets.push(emu.orgApiKey);
-    const captured = await captureProgram(PROGRAM, {
-      project: PROJECT,
-      config: { "fixture:tenant": "acme" },
-      mockOutputs: { acme: { podId: MOCK_POD_ID } },
-    });
-    pod = captured.resources.find((r) => r.type === POD)!;
-    keys = captured.resources.filter((r) => r.type === KEY).sort((a, b) => a.name.localeCompare(b.name));
-    project = makeProjectDir({ name: PROJECT, linkPackages: { "pulumi-agentmail": REPO } });
-    host = await startProviderHost({
-      cwd: project.dir,
-      project: PROJECT,
-      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "" },
-    });
-    await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
-  });
-
-  after(async () => {
-    await host?.stop();
-    project?.cleanup();
-    await emu?.stop();
+  before(() => {
+    pod = fx.captured.resources.find((r) => r.type === POD)!;
+    keys = fx.captured.resources.filter((r) => r.type === KEY).sort((a, b) => a.name.localeCompare(b.name));
   });
 
   it("the program registers a Pod and two keys that depend on it, with small credential-free shims", () => {
@@ -97,21 +58,21 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
   const createdKeys: { id: string; properties: PropertyMap; key: CapturedResource }[] = [];
 
   it("Check keeps the name, generates a clientId, and keeps it on the next check", async () => {
-    const first = await host.check(podUrn(), {}, unwrapSecrets(pod.inputs));
+    const first = await fx.host.check(podUrn(), {}, unwrapSecrets(pod.inputs));
     assert.deepEqual(first.failures, []);
     assert.equal(first.inputs["name"], "tenant-acme");
     assert.match(first.inputs["clientId"] as string, /^pulumi-[0-9a-f]{32}$/);
-    const again = await host.check(podUrn(), first.inputs, unwrapSecrets(pod.inputs));
+    const again = await fx.host.check(podUrn(), first.inputs, unwrapSecrets(pod.inputs));
     assert.equal(again.inputs["clientId"], first.inputs["clientId"]);
-    const bad = await host.check(podUrn(), {}, { ...unwrapSecrets(pod.inputs), clientId: "has space" });
+    const bad = await fx.host.check(podUrn(), {}, { ...unwrapSecrets(pod.inputs), clientId: "has space" });
     assert.equal(bad.failures[0]?.property, "clientId");
     podInputs = first.inputs;
   });
 
   it("Create makes the pod (retrying an ambiguous failure) and returns its id", async () => {
-    emu.faults.add({ method: "POST", path: "/v0/pods", status: 502, afterCommit: true, times: 1 });
-    created = await host.create(podUrn(), podInputs);
-    const live = emu.store.pods().filter((p) => p.name === "tenant-acme");
+    fx.emu.faults.add({ method: "POST", path: "/v0/pods", status: 502, afterCommit: true, times: 1 });
+    created = await fx.host.create(podUrn(), podInputs);
+    const live = fx.emu.store.pods().filter((p) => p.name === "tenant-acme");
     assert.deepEqual(
       live.map((p) => p.pod_id),
       [created.id],
@@ -126,13 +87,13 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
   it("then the keys, with the pod id the create returned", async () => {
     for (const key of keys) {
       const news = { ...unwrapSecrets(key.inputs), podId: created.id };
-      const checked = await host.check(keyUrn(key), {}, news);
+      const checked = await fx.host.check(keyUrn(key), {}, news);
       assert.deepEqual(checked.failures, []);
-      const made = await host.create(keyUrn(key), checked.inputs);
+      const made = await fx.host.create(keyUrn(key), checked.inputs);
       secrets.push(made.properties["apiKey"] as string);
       createdKeys.push({ ...made, key });
     }
-    const live = emu.store.apiKeys(created.id);
+    const live = fx.emu.store.apiKeys(created.id);
     assert.deepEqual(live.map((k) => k.api_key_id).sort(), createdKeys.map((k) => k.id).sort());
     const grants = Object.fromEntries(live.map((k) => [k.name.replace(/-[0-9a-f]{7}$/, ""), k.permissions]));
     assert.deepEqual(grants, {
@@ -142,47 +103,47 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
   });
 
   it("Diff: nothing changed is DIFF_NONE; a new name replaces, creating first with a new clientId", async () => {
-    const same = await host.diff(created.id, podUrn(), created.properties, podInputs);
+    const same = await fx.host.diff(created.id, podUrn(), created.properties, podInputs);
     assert.equal(same.changes, "DIFF_NONE");
-    const renamed = await host.check(podUrn(), podInputs, { ...unwrapSecrets(pod.inputs), name: "tenant-acme-2" });
-    const d = await host.diff(created.id, podUrn(), created.properties, renamed.inputs);
+    const renamed = await fx.host.check(podUrn(), podInputs, { ...unwrapSecrets(pod.inputs), name: "tenant-acme-2" });
+    const d = await fx.host.diff(created.id, podUrn(), created.properties, renamed.inputs);
     assert.equal(d.changes, "DIFF_SOME");
     assert.deepEqual(d.replaces, ["name", "clientId"]);
     assert.equal(d.deleteBeforeReplace, false);
   });
 
   it("Read round-trips the pod; Update keeps every output", async () => {
-    const read = await host.read(created.id, podUrn(), created.properties, podInputs);
+    const read = await fx.host.read(created.id, podUrn(), created.properties, podInputs);
     assert.equal(read.id, created.id);
     assert.deepEqual(read.properties, created.properties);
-    const updated = await host.update(created.id, podUrn(), created.properties, podInputs);
+    const updated = await fx.host.update(created.id, podUrn(), created.properties, podInputs);
     for (const [k, v] of Object.entries(created.properties)) assert.deepEqual(updated.properties[k], v, k);
   });
 
   it("Delete in dependency order: the keys first, then the pod", async () => {
     for (const [i, k] of createdKeys.entries()) {
-      await host.delete(k.id, keyUrn(k.key), k.properties);
-      assert.equal(emu.store.apiKeys(created.id).length, createdKeys.length - i - 1);
-      assert.ok(emu.store.pod(created.id), "the pod outlives its keys");
+      await fx.host.delete(k.id, keyUrn(k.key), k.properties);
+      assert.equal(fx.emu.store.apiKeys(created.id).length, createdKeys.length - i - 1);
+      assert.ok(fx.emu.store.pod(created.id), "the pod outlives its keys");
     }
-    emu.store.addInbox(created.id);
-    const e = await failure(host.delete(created.id, podUrn(), created.properties));
+    fx.emu.store.addInbox(created.id);
+    const e = await expectHostError(fx.host.delete(created.id, podUrn(), created.properties));
     assert.match(e.details, /cannot be deleted: it still holds inboxes or domains/);
     assert.match(e.details, /retainOnDelete: true/);
-    assert.ok(emu.store.pod(created.id));
-    emu.store.removeInboxes(created.id);
-    await host.delete(created.id, podUrn(), created.properties);
-    assert.equal(emu.store.pod(created.id), undefined);
+    assert.ok(fx.emu.store.pod(created.id));
+    fx.emu.store.removeInboxes(created.id);
+    await fx.host.delete(created.id, podUrn(), created.properties);
+    assert.equal(fx.emu.store.pod(created.id), undefined);
   });
 
   it("Read of the deleted pod returns an empty id; deleting again succeeds", async () => {
-    const read = await host.read(created.id, podUrn(), created.properties, podInputs);
+    const read = await fx.host.read(created.id, podUrn(), created.properties, podInputs);
     assert.equal(read.id, "");
-    await host.delete(created.id, podUrn(), created.properties);
+    await fx.host.delete(created.id, podUrn(), created.properties);
   });
 
   it("nothing the host printed holds a secret", () => {
-    const out = host.output();
+    const out = fx.host.output();
     for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");
   });
 });

@@ -7,69 +7,39 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { request } from "undici";
-import { startEmulator, type Emulator } from "../../emulator";
 import {
-  captureProgram,
-  makeProjectDir,
-  ProviderHostError,
+  expectHostError,
   startProviderHost,
   unwrapSecrets,
   urn,
   type CapturedResource,
-  type ProjectDir,
-  type ProviderHost,
   type PropertyMap,
 } from "../../harness";
+import { useEngineFixture } from "./fixture";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "keys.js");
 const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
 const PROGRAM_ENV_CREDENTIAL = "am_us_programenvironment0123456789abcdef";
 
-async function failure(p: Promise<unknown>): Promise<ProviderHostError> {
-  const e = await p.then(
-    () => assert.fail("expected the call to fail"),
-    (err: unknown) => err,
-  );
-  assert.ok(ProviderHostError.isInstance(e), String(e));
-  return e;
-}
-
 describe("PodApiKey through the provider host over gRPC (level 4)", function () {
   this.timeout(60_000);
-  let emu: Emulator;
-  let project: ProjectDir;
-  let host: ProviderHost;
   let podId: string;
+  const fx = useEngineFixture({
+    project: "keys",
+    program: PROGRAM,
+    capture: (emu) => {
+      podId = emu.store.createPod({ name: "engine" }).pod_id;
+      return { config: { "fixture:podId": podId }, env: { AGENTMAIL_API_KEY: PROGRAM_ENV_CREDENTIAL } };
+    },
+    secrets: [PROGRAM_ENV_CREDENTIAL],
+  });
+  const { secrets } = fx;
   let bot: CapturedResource;
   let admin: CapturedResource;
-  const secrets: string[] = [PROGRAM_ENV_CREDENTIAL];
 
-  before(async () => {
-    emu = await startEmulator();
-    secrets.push(emu.orgApiKey);
-    podId = emu.store.createPod({ name: "engine" }).pod_id;
-    const captured = await captureProgram(PROGRAM, {
-      project: "keys",
-      config: { "fixture:podId": podId },
-      env: { AGENTMAIL_API_KEY: PROGRAM_ENV_CREDENTIAL },
-    });
-    bot = captured.resources.find((r) => r.name === "support-bot")!;
-    admin = captured.resources.find((r) => r.name === "admin")!;
-    project = makeProjectDir({ name: "keys", linkPackages: { "pulumi-agentmail": REPO } });
-    // Only the stack config carries the credential: the host's environment has none.
-    host = await startProviderHost({
-      cwd: project.dir,
-      project: "keys",
-      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "" },
-    });
-    await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
-  });
-
-  after(async () => {
-    await host?.stop();
-    project?.cleanup();
-    await emu?.stop();
+  before(() => {
+    bot = fx.captured.resources.find((r) => r.name === "support-bot")!;
+    admin = fx.captured.resources.find((r) => r.name === "admin")!;
   });
 
   it("the program registers the type token, asks for apiKey to be secret, and its __provider is small and credential-free", () => {
@@ -86,49 +56,49 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
 
   it("Check validates, auto-names, and keeps the name on the next check", async () => {
     const u = urn(TYPE, bot.name, "dev", "keys");
-    const first = await host.check(u, {}, unwrapSecrets(bot.inputs));
+    const first = await fx.host.check(u, {}, unwrapSecrets(bot.inputs));
     assert.deepEqual(first.failures, []);
     assert.match(first.inputs["name"] as string, /^support-bot-[0-9a-f]{7}$/);
     assert.equal(first.inputs["__provider"], bot.inputs["__provider"]);
-    const again = await host.check(u, first.inputs, unwrapSecrets(bot.inputs));
+    const again = await fx.host.check(u, first.inputs, unwrapSecrets(bot.inputs));
     assert.equal(again.inputs["name"], first.inputs["name"]);
     inputs = first.inputs;
   });
 
   it("Check answers a typo with the input path and a suggestion, before anything is created", async () => {
     const bad = { ...unwrapSecrets(bot.inputs), permissions: { mesageSend: true } };
-    const r = await host.check(urn(TYPE, bot.name, "dev", "keys"), {}, bad);
+    const r = await fx.host.check(urn(TYPE, bot.name, "dev", "keys"), {}, bad);
     assert.equal(r.failures.length, 1);
     assert.equal(r.failures[0]!.property, "permissions.mesageSend");
     assert.match(r.failures[0]!.reason, /Did you mean "messageSend"/);
-    assert.equal(emu.log.count({ method: "POST" }), 0);
+    assert.equal(fx.emu.log.count({ method: "POST" }), 0);
   });
 
   it("Create uses the config credential, makes one key, and returns it", async () => {
-    created = await host.create(urn(TYPE, bot.name, "dev", "keys"), inputs);
+    created = await fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs);
     const apiKey = created.properties["apiKey"] as string;
     secrets.push(apiKey);
     assert.match(apiKey, /^am_us_/);
     assert.equal(created.properties["apiKeyId"], created.id);
     assert.deepEqual(created.properties["permissions"], { messageRead: true, messageSend: true });
     assert.equal(typeof created.properties["__provider"], "string");
-    const live = emu.store.apiKeys(podId);
+    const live = fx.emu.store.apiKeys(podId);
     assert.deepEqual(
       live.map((k) => k.api_key_id),
       [created.id],
     );
     assert.deepEqual(live[0]!.permissions, { message_read: true, message_send: true });
-    const me = await request(`${emu.url}/v0/auth/me`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const me = await request(`${fx.emu.url}/v0/auth/me`, { headers: { authorization: `Bearer ${apiKey}` } });
     assert.equal(((await me.body.json()) as { pod_id: string }).pod_id, podId, "the key works, scoped to its pod");
   });
 
   it("Diff: nothing changed is DIFF_NONE; a narrower grant replaces, creating first", async () => {
-    const same = await host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
+    const same = await fx.host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
       ...inputs,
       permissions: { messageSend: true, messageRead: true, inboxRead: false },
     });
     assert.equal(same.changes, "DIFF_NONE");
-    const narrower = await host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
+    const narrower = await fx.host.diff(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, {
       ...inputs,
       permissions: { messageRead: true },
     });
@@ -138,47 +108,49 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
   });
 
   it("Read round-trips the key and keeps the secret; Update keeps every output", async () => {
-    const read = await host.read(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
+    const read = await fx.host.read(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
     assert.equal(read.id, created.id);
     assert.deepEqual(read.properties, created.properties);
-    const updated = await host.update(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
+    const updated = await fx.host.update(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties, inputs);
     for (const [k, v] of Object.entries(created.properties)) assert.deepEqual(updated.properties[k], v, k);
   });
 
   it("Read after an out-of-band revoke returns an empty id", async () => {
-    const other = await host.create(
+    const other = await fx.host.create(
       urn(TYPE, admin.name, "dev", "keys"),
-      (await host.check(urn(TYPE, admin.name, "dev", "keys"), {}, unwrapSecrets(admin.inputs))).inputs,
+      (await fx.host.check(urn(TYPE, admin.name, "dev", "keys"), {}, unwrapSecrets(admin.inputs))).inputs,
     );
     secrets.push(other.properties["apiKey"] as string);
     assert.equal(other.properties["name"], "admin-key");
     assert.equal(other.properties["permissions"], undefined, "full access: no permissions sent or stored");
-    emu.store.revokeApiKey(podId, other.id);
-    const read = await host.read(other.id, urn(TYPE, admin.name, "dev", "keys"), other.properties, {});
+    fx.emu.store.revokeApiKey(podId, other.id);
+    const read = await fx.host.read(other.id, urn(TYPE, admin.name, "dev", "keys"), other.properties, {});
     assert.equal(read.id, "");
   });
 
   it("Delete revokes the key; deleting again succeeds", async () => {
-    await host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
-    assert.deepEqual(emu.store.apiKeys(podId), []);
-    await host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
+    await fx.host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
+    assert.deepEqual(fx.emu.store.apiKeys(podId), []);
+    await fx.host.delete(created.id, urn(TYPE, bot.name, "dev", "keys"), created.properties);
   });
 
   it("an API error reaches the engine as a clear message without any secret", async () => {
-    const e = await failure(host.create(urn(TYPE, bot.name, "dev", "keys"), { ...inputs, podId: "pod_missing" }));
+    const e = await expectHostError(
+      fx.host.create(urn(TYPE, bot.name, "dev", "keys"), { ...inputs, podId: "pod_missing" }),
+    );
     assert.match(e.details, /POST \/v0\/pods\/pod_missing\/api-keys answered 404 not_found/);
     for (const s of secrets) assert.ok(!e.details.includes(s));
   });
 
   it("a create whose answer names the key but is unusable is reported as created-but-failed-to-initialize", async () => {
-    emu.faults.add({
+    fx.emu.faults.add({
       method: "POST",
       path: "/v0/pods/*/api-keys",
       status: 200,
       body: { api_key_id: "ak_half", name: 7 },
       times: 1,
     });
-    const e = await failure(host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+    const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
     assert.ok(e.initFailure, "the engine gets ErrorResourceInitFailed and keeps the resource in state");
     assert.equal(e.initFailure.id, "ak_half");
     assert.equal(e.initFailure.properties["apiKeyId"], "ak_half");
@@ -191,15 +163,15 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
   });
 
   it("nothing the host printed holds a secret", () => {
-    const out = host.output();
+    const out = fx.host.output();
     for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");
   });
 
   it("without any credential, the error says how to set one", async () => {
-    const bare = await startProviderHost({ cwd: project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
+    const bare = await startProviderHost({ cwd: fx.project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
     try {
       await bare.configure({});
-      const e = await failure(bare.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+      const e = await expectHostError(bare.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
       assert.match(e.details, /pulumi config set agentmail:apiKey --secret/);
       assert.match(e.details, /AGENTMAIL_API_KEY/);
     } finally {

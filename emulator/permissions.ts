@@ -3,7 +3,11 @@
  * dropped silently, an object is an allowlist of its `true` fields, an absent object means "everything".
  */
 
-/** The 47 permission names of the newest API description. */
+/**
+ * The 47 permission names of the newest API description. Deliberately a copy of the provider's list,
+ * not an import: the emulator stands for the service, and test/unit/permissions.test.ts compares the
+ * two, so a name added to one side only is caught instead of silently agreeing with itself.
+ */
 export const PERMISSION_NAMES = [
   "inbox_read",
   "inbox_create",

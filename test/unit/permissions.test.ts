@@ -10,6 +10,8 @@ import {
   toCamel,
   toSnake,
 } from "../../provider/agentmail/permissions";
+import { LEGACY_PERMISSION_NAMES, PERMISSION_NAMES as SERVICE_NAMES } from "../../emulator";
+import { LEGACY_PERMISSIONS } from "../../provider/agentmail/permissions";
 
 describe("permissions (unit)", () => {
   it("knows the 47 names of the newest API description, each mapping camelCase <-> snake_case both ways", () => {
@@ -18,6 +20,11 @@ describe("permissions (unit)", () => {
     for (const wire of PERMISSION_NAMES) assert.equal(toSnake(toCamel(wire)), wire);
     assert.equal(toCamel("label_unauthenticated_read"), "labelUnauthenticatedRead");
     assert.equal(toCamel("calendar_event_delete"), "calendarEventDelete");
+  });
+
+  it("knows exactly the names the service (the emulator) knows, and rejects each legacy name with advice", () => {
+    assert.deepEqual([...PERMISSION_NAMES].sort(), [...SERVICE_NAMES].sort());
+    assert.deepEqual(Object.keys(LEGACY_PERMISSIONS).map(toSnake).sort(), [...LEGACY_PERMISSION_NAMES].sort());
   });
 
   it("compares grants by meaning: false and absent are the same; omitted (all) and {} (nothing) differ", () => {

@@ -11,28 +11,29 @@
  *   delegates to it: nothing is captured, no credential is read here.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { loadRuntime } from "./load";
 
 const provider: pulumi.dynamic.ResourceProvider = {
   configure: function (req) {
-    return require("pulumi-agentmail/runtime").configure(req.config);
+    return loadRuntime().configure(req.config);
   },
   check: function (olds, news) {
-    return require("pulumi-agentmail/runtime").pod.check(olds, news);
+    return loadRuntime().pod.check(olds, news);
   },
   diff: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").pod.diff(id, olds, news);
+    return loadRuntime().pod.diff(id, olds, news);
   },
   create: function (inputs) {
-    return require("pulumi-agentmail/runtime").pod.create(inputs);
+    return loadRuntime().pod.create(inputs);
   },
   read: function (id, props) {
-    return require("pulumi-agentmail/runtime").pod.read(id, props);
+    return loadRuntime().pod.read(id, props);
   },
   update: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").pod.update(id, olds, news);
+    return loadRuntime().pod.update(id, olds, news);
   },
   delete: function (id, props) {
-    return require("pulumi-agentmail/runtime").pod.delete(id, props);
+    return loadRuntime().pod.delete(id, props);
   },
 };
 

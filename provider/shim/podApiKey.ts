@@ -11,28 +11,29 @@
  *   delegates to it: nothing is captured, no credential is read here.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { loadRuntime } from "./load";
 
 const provider: pulumi.dynamic.ResourceProvider = {
   configure: function (req) {
-    return require("pulumi-agentmail/runtime").configure(req.config);
+    return loadRuntime().configure(req.config);
   },
   check: function (olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.check(olds, news);
+    return loadRuntime().podApiKey.check(olds, news);
   },
   diff: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.diff(id, olds, news);
+    return loadRuntime().podApiKey.diff(id, olds, news);
   },
   create: function (inputs) {
-    return require("pulumi-agentmail/runtime").podApiKey.create(inputs);
+    return loadRuntime().podApiKey.create(inputs);
   },
   read: function (id, props) {
-    return require("pulumi-agentmail/runtime").podApiKey.read(id, props);
+    return loadRuntime().podApiKey.read(id, props);
   },
   update: function (id, olds, news) {
-    return require("pulumi-agentmail/runtime").podApiKey.update(id, olds, news);
+    return loadRuntime().podApiKey.update(id, olds, news);
   },
   delete: function (id, props) {
-    return require("pulumi-agentmail/runtime").podApiKey.delete(id, props);
+    return loadRuntime().podApiKey.delete(id, props);
   },
 };
 

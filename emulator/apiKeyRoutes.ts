@@ -9,10 +9,10 @@
  * - a key without a `name` is called "API Key".
  */
 import { requirePermission } from "./auth";
-import type { Handler, RequestContext } from "./context";
+import type { EmulatorSettings, Handler, RequestContext } from "./context";
 import { fail } from "./errors";
 import { cutPage, parseLimit } from "./pagination";
-import { escalation, type Permissions } from "./permissions";
+import { escalation, PERMISSION_NAMES, type Permissions } from "./permissions";
 import { findPod } from "./podRoutes";
 import { keyWire, type KeyRecord } from "./records";
 import { DEFAULT_KEY_NAME } from "./storeView";
@@ -32,7 +32,10 @@ export const listApiKeys: Handler = (ctx) => {
     descending: true,
     emptyPages: settings.emptyPages,
   });
-  const body: Record<string, unknown> = { count: page.items.length, api_keys: page.items.map(keyWire) };
+  const body: Record<string, unknown> = {
+    count: page.items.length,
+    api_keys: page.items.map((k) => showFullAccess(keyWire(k), settings)),
+  };
   if (page.nextToken !== undefined) body["next_page_token"] = page.nextToken;
   return { status: 200, body };
 };
@@ -48,7 +51,7 @@ export const createApiKey: Handler = (ctx) => {
     throw fail("limit_exceeded", { message: `API key limit of ${max} per pod reached` });
   }
   const { created } = ctx.state.store.insertKey(pod, body.name ?? DEFAULT_KEY_NAME, body.permissions, body.expires_at);
-  return { status: 200, body: created };
+  return { status: 200, body: showFullAccess(created, ctx.state.settings) };
 };
 
 /** `PATCH /v0/pods/{pod_id}/api-keys/{api_key_id}`: `name` and/or `permissions` (which replaces the set). */
@@ -60,8 +63,16 @@ export const updateApiKey: Handler = (ctx) => {
   if (body.name !== undefined) key.name = body.name;
   if (body.permissions !== undefined) key.permissions = body.permissions;
   if (body.name !== undefined || body.permissions !== undefined) key.updated_at = new Date(ctx.nowMs).toISOString();
-  return { status: 200, body: keyWire(key) };
+  return { status: 200, body: showFullAccess(keyWire(key), ctx.state.settings) };
 };
+
+/** A full-access key's `permissions` as `settings.fullAccessPermissions` says to show them. */
+function showFullAccess<T extends object>(key: T, settings: EmulatorSettings): T {
+  const bearer = !("type" in key) || key.type === "bearer"; // a create answer has no `type`
+  if (settings.fullAccessPermissions === "omit" || !bearer) return key;
+  if ((key as { permissions?: Permissions }).permissions !== undefined) return key;
+  return { ...key, permissions: Object.fromEntries(PERMISSION_NAMES.map((p) => [p, true])) as Permissions };
+}
 
 /** `DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}`: 204; the secret stops working at once. */
 export const deleteApiKey: Handler = (ctx) => {

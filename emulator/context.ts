@@ -17,6 +17,12 @@ export interface EmulatorSettings {
   emptyPages: boolean;
   /** Quotas; creating beyond them answers 403 `limit_exceeded` (inferred status). Absent: unlimited. */
   limits: { pods?: number; apiKeysPerPod?: number };
+  /**
+   * How answers show a key created with `permissions` omitted (full access). The doc only says
+   * `permissions?`: "omit" (inferred default) leaves the field out; "all" lists every permission as
+   * true, the other plausible form, so that clients can be tested against both.
+   */
+  fullAccessPermissions: "omit" | "all";
 }
 
 /** Shared by every request. */

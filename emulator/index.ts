@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   limits?: { pods?: number; apiKeysPerPod?: number };
   /** Most entries the request log keeps (oldest dropped first); default 100000. */
   logLimit?: number;
+  /** How answers show a full-access key's permissions (see `EmulatorSettings`); default "omit". */
+  fullAccessPermissions?: "omit" | "all";
 }
 
 /** A running emulator. */
@@ -68,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxPageLimit: options.maxPageLimit ?? MAX_PAGE_LIMIT,
     emptyPages: options.emptyPages ?? false,
     limits: { ...options.limits },
+    fullAccessPermissions: options.fullAccessPermissions ?? "omit",
   };
   if (!(Number.isInteger(settings.maxPageLimit) && settings.maxPageLimit >= 1)) {
     throw new RangeError("maxPageLimit must be a positive integer");

@@ -184,6 +184,7 @@ export class MemoryStore implements EmulatorStore {
   removePod(record: PodRecord): void {
     for (const key of [...record.keys.values()]) this.removeKey(key);
     this.podMap.delete(record.pod_id);
+    // Inferred: the pod's client_id may be used again once the pod is gone (the doc is silent).
     if (record.client_id !== undefined) this.byClientId.delete(record.client_id);
   }
 

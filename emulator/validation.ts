@@ -30,8 +30,10 @@ export interface UpdateApiKeyBody {
 }
 
 const CLIENT_ID = /^[A-Za-z0-9\-._~]{1,256}$/;
-// An ISO-8601 date-time with seconds optional and an explicit zone (Z or an offset).
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+// The doc says only "ISO-8601" (inferred: the strict RFC 3339 profile a JSON API usually parses:
+// seconds required, `Z` or a `±HH:MM` offset). Stricter than many servers on purpose, so that a client
+// passing users' looser ISO forms through unchanged is caught here rather than by the real service.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 type JsonObject = Record<string, unknown>;
 

@@ -113,12 +113,20 @@ export const LEGACY_PERMISSIONS: Readonly<Record<string, string>> = {
  */
 export type Grant = "all" | readonly PermissionName[];
 
+/**
+ * A grant of every known permission is the same as "all": the API may show a full-access key either way
+ * (its description only says `permissions?`), and both mean the same to AgentMail.
+ */
+function grantOfNames(names: readonly PermissionName[]): Grant {
+  return names.length === PERMISSIONS.length ? "all" : [...names].sort();
+}
+
 /** @internal */
 export function grantOf(permissions: Readonly<Record<string, unknown>> | undefined | null): Grant {
   if (permissions === undefined || permissions === null) return "all";
-  return Object.keys(permissions)
-    .filter((k) => permissions[k] === true && isPermissionName(k))
-    .sort() as PermissionName[];
+  return grantOfNames(
+    Object.keys(permissions).filter((k): k is PermissionName => permissions[k] === true && isPermissionName(k)),
+  );
 }
 
 /** @internal */
@@ -136,10 +144,11 @@ export function grantToWire(grant: Grant): Record<string, true> | undefined {
 /** A grant read from the wire (unknown names ignored, as the service does). @internal */
 export function grantFromWire(wire: Readonly<Record<string, unknown>> | undefined | null): Grant {
   if (wire === undefined || wire === null) return "all";
-  return Object.keys(wire)
-    .filter((k) => wire[k] === true && isWirePermissionName(k))
-    .map((k) => toCamel(k) as PermissionName)
-    .sort();
+  return grantOfNames(
+    Object.keys(wire)
+      .filter((k) => wire[k] === true && isWirePermissionName(k))
+      .map((k) => toCamel(k) as PermissionName),
+  );
 }
 
 /** The object form of a grant as stored in outputs: only granted names, each `true`. @internal */

@@ -84,7 +84,8 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const body = {
     name,
     ...(permissions === undefined ? {} : { permissions }),
-    ...(typeof expiresAt === "string" ? { expires_at: expiresAt } : {}),
+    // Sent in the strictest form (RFC 3339, UTC); the output keeps the user's spelling (diff compares instants).
+    ...(typeof expiresAt === "string" ? { expires_at: new Date(expiresAt).toISOString() } : {}),
   };
   const client = ctx.client();
   let created: CreatedKey;
@@ -139,8 +140,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
       createdAt: found.created_at,
       inboxId: found.inbox_id ?? props["inboxId"],
       // Keep the stored form when the meaning is the same, so that a refresh alone never shows a diff.
-      permissions:
-        sameGrant(storedGrant, liveGrant) || liveGrant === "all" ? props["permissions"] : grantToObject(liveGrant),
+      permissions: sameGrant(storedGrant, liveGrant) ? props["permissions"] : grantToObject(liveGrant),
       expiresAt: instant(expires) === instant(props["expiresAt"]) ? props["expiresAt"] : expires,
       // The API never returns the secret again: `apiKey` stays as stored.
     }),

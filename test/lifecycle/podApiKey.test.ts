@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { request } from "undici";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
 import { AgentMailError } from "../../provider/agentmail/errors";
+import { PERMISSION_NAMES } from "../../provider/agentmail/permissions";
 import { startBench, rejection, type Bench } from "./setup";
 
 type Props = Record<string, unknown>;
@@ -82,6 +83,14 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       const { outs } = await createKey({ expiresAt });
       assert.equal(outs["expiresAt"], expiresAt);
       assert.equal(Date.parse(bench.emu.store.apiKeys(podId)[0]!.expires_at!), Date.parse(expiresAt));
+    });
+
+    it("sends a looser ISO-8601 expiresAt (no seconds, an offset) in the strict form, keeping the user's spelling", async () => {
+      const year = new Date().getUTCFullYear() + 1;
+      const expiresAt = `${year}-06-01T12:00+02:00`;
+      const { outs } = await createKey({ expiresAt });
+      assert.equal(outs["expiresAt"], expiresAt, "no diff on the next run");
+      assert.equal(bench.emu.store.apiKeys(podId)[0]!.expires_at, `${year}-06-01T10:00:00.000Z`);
     });
   });
 
@@ -172,6 +181,21 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       }).then((r) => r.body.dump());
       const read = await lifecycle.read(bench.ctx(), id, outs);
       assert.deepEqual(read.props["permissions"], { messageRead: true, messageSend: true });
+      const d = await lifecycle.diff(id, read.props, { podId, name: outs["name"], permissions: { messageRead: true } });
+      assert.deepEqual(d.replaces, ["permissions"]);
+    });
+
+    it("reports a key widened to full access out of band (no stale grant kept)", async () => {
+      const { id, outs } = await createKey({ permissions: { messageRead: true } });
+      const everything = Object.fromEntries(PERMISSION_NAMES.map((p) => [p, true]));
+      await request(`${bench.emu.url}/v0/pods/${podId}/api-keys/${id}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${bench.emu.orgApiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ permissions: everything }),
+        dispatcher: bench.agent,
+      }).then((r) => r.body.dump());
+      const read = await lifecycle.read(bench.ctx(), id, outs);
+      assert.equal(read.props["permissions"], undefined, "full access");
       const d = await lifecycle.diff(id, read.props, { podId, name: outs["name"], permissions: { messageRead: true } });
       assert.deepEqual(d.replaces, ["permissions"]);
     });

@@ -49,6 +49,22 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     });
   }
 
+  it("full access shown as every permission (the API's other plausible form): refresh is stable, an orphan is still found", async () => {
+    bench.emu.settings.fullAccessPermissions = "all";
+    try {
+      bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, status: 500, times: 1 });
+      const full = { podId, name: "full-1234567", __provider: "shim" };
+      const { id, outs } = await lifecycle.create(bench.ctx(), full);
+      assert.deepEqual(liveIds(), [id], "the first attempt's full-access key was recognized and revoked");
+      assert.equal(outs["permissions"], undefined);
+      const read = await lifecycle.read(bench.ctx(), id, outs);
+      assert.deepEqual(read.props, outs, "a refresh shows no change");
+      assert.equal((await lifecycle.diff(id, read.props, full)).changes, false);
+    } finally {
+      bench.emu.settings.fullAccessPermissions = "omit";
+    }
+  });
+
   it("500 before commit: nothing to revoke, one key", async () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, times: 1 });
     const { id } = await lifecycle.create(bench.ctx(), inputs());

@@ -38,6 +38,14 @@ describe("permissions (unit)", () => {
     assert.ok(sameGrant(grantOf({}), grantOf({ messageSend: false })));
   });
 
+  it("takes a grant of every permission for full access, however the API shows it", () => {
+    const everything = Object.fromEntries(PERMISSION_NAMES.map((w) => [w, true]));
+    assert.equal(grantFromWire(everything), "all");
+    assert.equal(grantOf(Object.fromEntries(PERMISSIONS.map((p) => [p, true]))), "all");
+    assert.notEqual(grantFromWire({ ...everything, message_send: false }), "all");
+    assert.deepEqual(grantFromWire({}), [], "an empty object is nothing, not everything");
+  });
+
   it("sends only granted names, snake_case, and nothing at all for full access", () => {
     assert.deepEqual(grantToWire(grantOf({ messageSend: true, inboxRead: false, draftCreate: true })), {
       draft_create: true,

@@ -1,7 +1,7 @@
 /**
  * One method per AgentMail endpoint this package uses, over `Transport`. Knows nothing of Pulumi.
  */
-import { AgentMailError } from "./errors";
+import { AgentMailError, ResponseError, type RequestInfo } from "./errors";
 import { Transport, type TransportOptions } from "./transport";
 import {
   ApiKeyListSchema,
@@ -64,6 +64,29 @@ export class AgentMailClient {
     return { pods: page.pods, nextPageToken: page.next_page_token ?? undefined };
   }
 
+  /** Every pod the credential can see, across all pages (a page may be empty and still carry a token). */
+  async listAllPods(): Promise<Pod[]> {
+    const all: Pod[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.listPods(token);
+      all.push(...page.pods);
+      token = page.nextPageToken;
+      // A repeated token would loop forever, and a partial list could miss the pod looked for: fail loudly.
+      if (token !== undefined) {
+        if (seen.has(token)) {
+          throw new AgentMailError(
+            "AGENTMAIL_UNEXPECTED_RESPONSE",
+            "AgentMail GET /v0/pods repeated a page token; the listing cannot be completed.",
+          );
+        }
+        seen.add(token);
+      }
+    } while (token !== undefined);
+    return all;
+  }
+
   createPod(body: { name?: string; client_id?: string }): Promise<Pod> {
     return this.transport.send({ method: "POST", path: "/v0/pods", body, schema: PodSchema, permission: "pod_create" });
   }
@@ -78,16 +101,28 @@ export class AgentMailClient {
   }
 
   async listApiKeys(podId: string, pageToken?: string, limit?: number): Promise<KeyPage> {
+    const path = `/v0/pods/${seg(podId)}/api-keys`;
     const page = await this.transport.send({
       method: "GET",
-      path: `/v0/pods/${seg(podId)}/api-keys`,
+      path,
       query: { limit, page_token: pageToken },
       schema: ApiKeyListSchema,
       permission: "api_key_read",
     });
-    const keys = page.api_keys.flatMap((k) => {
+    const keys = page.api_keys.flatMap((k, index) => {
+      // Other kinds (public keys, kinds not known yet) are skipped. A bearer entry that does not fit is
+      // an error: skipping it would make a live key look revoked (refresh would drop it from the state,
+      // and the clean-up after an ambiguous create could not see it).
+      if (k.type !== "bearer") return [];
       const bearer = BearerKeySchema.safeParse(k);
-      return bearer.success ? [bearer.data] : [];
+      if (bearer.success) return [bearer.data];
+      const info: RequestInfo = { method: "GET", path, credential: this.transport.credentials.description };
+      // zod's messages name paths and expected types, never the received values.
+      const problem = bearer.error.issues
+        .slice(0, 3)
+        .map((i) => `api_keys.${[index, ...i.path].join(".")}: ${i.message}`)
+        .join("; ");
+      throw new ResponseError(info, 200, `a bearer key that does not match the documented ApiKey (${problem})`);
     });
     return { keys, nextPageToken: page.next_page_token ?? undefined };
   }

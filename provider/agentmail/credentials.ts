@@ -4,7 +4,7 @@
  * provider's `configure()`) first, then the environment (`AGENTMAIL_API_KEY`, `AGENTMAIL_BASE_URL`).
  */
 import { CredentialsError } from "./errors";
-import { keyHint } from "./redact";
+import { keyHint, redact } from "./redact";
 
 /** The default API address. */
 export const DEFAULT_BASE_URL = "https://api.agentmail.to";
@@ -47,10 +47,12 @@ export function resolveCredentials(
   try {
     parsed = new URL(baseUrl);
   } catch {
-    throw new CredentialsError(`${urlSource} is not a URL: "${baseUrl}". Use e.g. ${DEFAULT_BASE_URL}.`);
+    throw new CredentialsError(
+      `${urlSource} is not a URL: "${redact(baseUrl, [apiKey])}". Use e.g. ${DEFAULT_BASE_URL}.`,
+    );
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new CredentialsError(`${urlSource} must be an http(s) URL, got "${baseUrl}".`);
+    throw new CredentialsError(`${urlSource} must be an http(s) URL, got "${redact(baseUrl, [apiKey])}".`);
   }
   return {
     apiKey,

@@ -113,26 +113,29 @@ export const LEGACY_PERMISSIONS: Readonly<Record<string, string>> = {
  */
 export type Grant = "all" | readonly PermissionName[];
 
-/**
- * A grant of every known permission is the same as "all": the API may show a full-access key either way
- * (its description only says `permissions?`), and both mean the same to AgentMail.
- */
-function grantOfNames(names: readonly PermissionName[]): Grant {
-  return names.length === PERMISSIONS.length ? "all" : [...names].sort();
-}
-
 /** @internal */
 export function grantOf(permissions: Readonly<Record<string, unknown>> | undefined | null): Grant {
   if (permissions === undefined || permissions === null) return "all";
-  return grantOfNames(
-    Object.keys(permissions).filter((k): k is PermissionName => permissions[k] === true && isPermissionName(k)),
-  );
+  return Object.keys(permissions)
+    .filter((k): k is PermissionName => permissions[k] === true && isPermissionName(k))
+    .sort();
 }
 
-/** @internal */
+/**
+ * Whether two grants mean the same. A list of every known permission equals "all" here: the API may show
+ * a full-access key either way (its description only says `permissions?`). Only in comparison: a user's
+ * explicit list is still sent as a list, since "all" would also grant permissions added to AgentMail later.
+ * @internal
+ */
 export function sameGrant(a: Grant, b: Grant): boolean {
-  if (a === "all" || b === "all") return a === b;
+  const full = (g: Grant) => g === "all" || g.length === PERMISSIONS.length;
+  if (a === "all" || b === "all" || full(a) || full(b)) return full(a) && full(b);
   return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/** A grant with a list of every known permission written as "all". @internal */
+export function asFullIfComplete(g: Grant): Grant {
+  return g !== "all" && g.length === PERMISSIONS.length ? "all" : g;
 }
 
 /** The wire body of a grant: `undefined` for full access, else only the granted names set to true. @internal */
@@ -144,11 +147,10 @@ export function grantToWire(grant: Grant): Record<string, true> | undefined {
 /** A grant read from the wire (unknown names ignored, as the service does). @internal */
 export function grantFromWire(wire: Readonly<Record<string, unknown>> | undefined | null): Grant {
   if (wire === undefined || wire === null) return "all";
-  return grantOfNames(
-    Object.keys(wire)
-      .filter((k) => wire[k] === true && isWirePermissionName(k))
-      .map((k) => toCamel(k) as PermissionName),
-  );
+  return Object.keys(wire)
+    .filter((k) => wire[k] === true && isWirePermissionName(k))
+    .map((k) => toCamel(k) as PermissionName)
+    .sort();
 }
 
 /** The object form of a grant as stored in outputs: only granted names, each `true`. @internal */

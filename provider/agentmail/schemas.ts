@@ -6,7 +6,14 @@
 import { z } from "zod";
 
 const timestamp = z.string().min(1);
-const permissionsWire = z.record(z.string(), z.boolean());
+// Lenient on purpose: a newer API may send a value that is not a boolean (null, an object) for some
+// permission. Only `true` grants anything, so every value that is not a boolean is dropped here rather
+// than failing the whole answer (which would make a live key unreadable).
+const permissionsWire = z
+  .record(z.string(), z.unknown())
+  .transform((r): Record<string, boolean> =>
+    Object.fromEntries(Object.entries(r).filter((e): e is [string, boolean] => typeof e[1] === "boolean")),
+  );
 
 /** @internal */
 export const PodSchema = z.object({
@@ -44,8 +51,10 @@ export const BearerKeySchema = z.object({
 /** @internal */
 export type BearerKey = z.infer<typeof BearerKeySchema>;
 
-// Lists may also hold public keys (and maybe kinds not known yet): they are skipped, not rejected.
-const ListedKeySchema = z.union([BearerKeySchema, z.object({ type: z.string() }).loose()]);
+// Lists may also hold public keys (and maybe kinds not known yet): they are skipped, not rejected. A
+// bearer entry is validated on its own by the client (`BearerKeySchema`): one that does not fit is an
+// error, never skipped, since skipping it would make a live key look revoked.
+const ListedKeySchema = z.object({ type: z.string() }).loose();
 
 /** @internal */
 export const ApiKeyListSchema = z.object({

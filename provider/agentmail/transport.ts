@@ -66,6 +66,11 @@ export class Transport {
     this.random = options.random ?? Math.random;
   }
 
+  /** The same transport (policy, dispatcher) speaking as another credential. */
+  withCredentials(credentials: Credentials): Transport {
+    return new Transport({ credentials, policy: this.policy, dispatcher: this.dispatcher, random: this.random });
+  }
+
   /** Sends `call`, retrying where `decideRetry` allows; resolves to the validated body. */
   async send<S extends z.ZodType | undefined>(call: Call<S>): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
     const info: RequestInfo = { method: call.method, path: call.path, credential: this.credentials.description };
@@ -110,7 +115,7 @@ export class Transport {
         // timer per attempt costs ~25% of a request's time (bench/), so it is armed only when the
         // deadline is nearer than they are. (A body trickling chunk by chunk could still outlive
         // the deadline by one attempt: AgentMail's answers are small JSON documents.)
-        ...(remaining < this.policy.headersTimeoutMs + this.policy.bodyTimeoutMs
+        ...(remaining < this.policy.connectTimeoutMs + this.policy.headersTimeoutMs + this.policy.bodyTimeoutMs
           ? { signal: AbortSignal.timeout(Math.max(1, remaining)) }
           : {}),
       });
@@ -138,7 +143,7 @@ export class Transport {
       status,
       body.success
         ? redactBody(body.data, this.credentials.apiKey)
-        : { message: redact(text.slice(0, 200), [this.credentials.apiKey]) || undefined },
+        : { message: redact(text, [this.credentials.apiKey]).slice(0, 200) || undefined },
       hint,
     );
     return {

@@ -11,6 +11,7 @@ import { AgentMailError, type NetworkError, type ResponseError, isApiError } fro
 import { grantFromWire, sameGrant, type Grant } from "../agentmail/permissions";
 import type { CreatedKey } from "../agentmail/schemas";
 import { responseBody } from "../agentmail/transport";
+import { nextCreateDelay } from "./backoff";
 import type { LifecycleContext } from "./context";
 import { compact } from "./outputs";
 
@@ -52,7 +53,11 @@ export function isAmbiguous(e: unknown): boolean {
   return false;
 }
 
-/** @internal */
+/**
+ * One POST in the normal case. After an ambiguous failure: look for what that attempt may have made,
+ * revoke it, and try again, until an attempt succeeds or `maxAttempts` or `deadlineMs` runs out.
+ * @internal
+ */
 export async function createKeyOnce(
   ctx: LifecycleContext,
   podId: string,
@@ -61,69 +66,98 @@ export async function createKeyOnce(
   inputs: Record<string, unknown>,
 ): Promise<CreatedKey> {
   const client = ctx.client();
-  const maxAttempts = client.transport.policy.maxAttempts;
-  let revokedTotal = 0;
+  const began = ctx.now();
+  const leftovers = { podId, body, grant, since: began };
+  // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
+  let unaccounted = 0;
+  let revoked = 0;
   for (let attempt = 1; ; attempt++) {
-    const startedAt = ctx.now();
     try {
-      return await client.createApiKey(podId, body);
+      const created = await client.createApiKey(podId, body);
+      if (unaccounted > 0) {
+        // A failed attempt may have committed after it was checked: one more look, best effort.
+        await revokeLeftovers(ctx, leftovers, unaccounted, created.api_key_id).catch(() => 0);
+      }
+      return created;
     } catch (e) {
       const createdId = createdIdOf(e);
       if (createdId !== undefined) throw initFailure(e as Error, createdId, inputs);
       if (!isAmbiguous(e)) throw e;
+      unaccounted++;
       try {
-        revokedTotal += await revokeAttempt(ctx, podId, body, grant, startedAt);
+        const found = await revokeLeftovers(ctx, leftovers, unaccounted);
+        revoked += found;
+        unaccounted -= found;
       } catch (cleanup) {
-        throw new AgentMailError(
-          "AGENTMAIL_CREATE_UNVERIFIED",
-          `Creating key "${body.name}" in pod ${podId} failed in a way that may have created it ` +
-            `(${(e as Error).message}), and the check for it failed too (${(cleanup as Error).message}). ` +
-            `A key named "${body.name}" may exist in pod ${podId}: revoke it in the AgentMail console, then run again.`,
-        );
+        throw unverified(podId, body.name, e as Error, cleanup as Error);
       }
-      if (attempt >= maxAttempts) {
+      const delay = nextCreateDelay(client.transport.policy, attempt, ctx.now() - began);
+      if (delay === undefined) {
         throw new AgentMailError(
           "AGENTMAIL_CREATE_FAILED",
           `Creating key "${body.name}" in pod ${podId} failed ${attempt} times; the last time: ${(e as Error).message} ` +
-            `No key was left behind (${revokedTotal} created by the failed attempts and revoked). Run again later.`,
+            `No key was left behind (${revoked} created by the failed attempts and revoked), unless AgentMail ` +
+            `commits one after it was looked for: if a key named "${body.name}" appears later, revoke it. Run again later.`,
         );
       }
-      const policy = client.transport.policy;
-      await new Promise((r) => setTimeout(r, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))));
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
 
+/** What the failed attempts sent, and since when they ran. */
+interface Attempts {
+  readonly podId: string;
+  readonly body: CreateApiKeyBody & { name: string };
+  readonly grant: Grant;
+  readonly since: number;
+}
+
 /**
- * Revokes the keys the failed attempt may have created; returns how many. A key matches on everything
- * the attempt sent (name, grant, expiry) and on its creation time, so that the key being replaced (same
- * pod, but another name, grant or expiry) is never taken for it.
+ * Revokes the keys the failed attempts may have made; returns how many. A key matches on everything
+ * the attempts sent (name, grant, expiry) and on its creation time, so that the key being replaced
+ * (same pod, another name, grant or expiry) is never taken for one. If more keys match than the attempts
+ * can have made, another key shares the name: then nothing is revoked, and the error names them all.
  */
-async function revokeAttempt(
-  ctx: LifecycleContext,
-  podId: string,
-  body: CreateApiKeyBody & { name: string },
-  grant: Grant,
-  startedAt: number,
-): Promise<number> {
+async function revokeLeftovers(ctx: LifecycleContext, a: Attempts, atMost: number, keep?: string): Promise<number> {
   const client = ctx.client();
-  const keys = await client.listAllApiKeys(podId);
+  const keys = await client.listAllApiKeys(a.podId);
   const expiry = (v: string | null | undefined) => (v ? Date.parse(v) : undefined);
-  const ours = keys.filter(
+  const matches = keys.filter(
     (k) =>
-      k.name === body.name &&
-      Date.parse(k.created_at) >= startedAt - CLOCK_SKEW_MS &&
-      sameGrant(grantFromWire(k.permissions), grant) &&
-      expiry(k.expires_at) === expiry(body.expires_at),
+      k.api_key_id !== keep &&
+      k.name === a.body.name &&
+      Date.parse(k.created_at) >= a.since - CLOCK_SKEW_MS &&
+      sameGrant(grantFromWire(k.permissions), a.grant) &&
+      expiry(k.expires_at) === expiry(a.body.expires_at),
   );
-  for (const k of ours) {
+  if (matches.length > atMost) {
+    const listed = matches.map((k) => `${k.api_key_id} (${k.prefix}…, created ${k.created_at})`).join(", ");
+    throw new AgentMailError(
+      "AGENTMAIL_CREATE_UNVERIFIED",
+      `${matches.length} keys named "${a.body.name}" with the same permissions were created in pod ${a.podId} ` +
+        `while this create ran, more than its failed attempts can have made, so another key shares the name and ` +
+        `none was revoked: ${listed}. Keep the ones in use, revoke the others, and give keys unique names.`,
+    );
+  }
+  for (const k of matches) {
     try {
-      await client.deleteApiKey(podId, k.api_key_id);
+      await client.deleteApiKey(a.podId, k.api_key_id);
     } catch (e) {
       if (!isApiError(e, 404)) throw e;
     }
   }
-  return ours.length;
+  return matches.length;
+}
+
+function unverified(podId: string, name: string, failure: Error, cleanup: Error): AgentMailError {
+  if (AgentMailError.isInstance(cleanup) && cleanup.code === "AGENTMAIL_CREATE_UNVERIFIED") return cleanup;
+  return new AgentMailError(
+    "AGENTMAIL_CREATE_UNVERIFIED",
+    `Creating key "${name}" in pod ${podId} failed in a way that may have created it ` +
+      `(${failure.message}), and the check for it failed too (${cleanup.message}). ` +
+      `A key named "${name}" may exist in pod ${podId}: revoke it in the AgentMail console, then run again.`,
+  );
 }
 
 /** The id of the key a 2xx-but-invalid answer names, if any. */

@@ -1,20 +1,63 @@
 /**
- * AgentMail answers 404 both for what does not exist and for what the credential may not see. Before
- * treating a 404 as "gone" (dropping a key from state), make sure it is not the second case: a refresh
- * or destroy run with the wrong pod's key must fail loudly, not forget live keys.
+ * AgentMail answers 404 both for what does not exist and for what the credential may not see (another
+ * pod's scope, another organization, another region). Before treating a 404 as "gone" (dropping a
+ * resource from state, leaving a live key unmanaged), make sure it is not the second case; a refresh or
+ * destroy run with the wrong credential must fail loudly instead.
  */
 import type { AgentMailClient } from "../agentmail/client";
-import { AgentMailError } from "../agentmail/errors";
+import { AgentMailError, isApiError } from "../agentmail/errors";
+import { keyHint } from "../agentmail/redact";
+import { IdentitySchema } from "../agentmail/schemas";
 
-/** Resolves when a 404 about `podId` can be trusted; throws when the credential cannot see that pod. @internal */
-export async function confirmGone(client: AgentMailClient, podId: string, keyId?: string): Promise<void> {
+/** What the state remembers that can vouch for a resource independently of the credential in use. */
+export interface Witness {
+  /** The API address the resource was created through (`endpoint` output). */
+  readonly endpoint?: unknown;
+  /** The key's id, for messages. */
+  readonly keyId?: string;
+  /** For a key: the key itself. A live key answers `GET /v0/auth/me`; a revoked one answers 401. */
+  readonly keySecret?: unknown;
+}
+
+/** Resolves when a 404 about `podId` can be trusted; throws when it may only mean "not visible". @internal */
+export async function confirmGone(client: AgentMailClient, podId: string, witness: Witness = {}): Promise<void> {
+  const credentials = client.transport.credentials;
+  const what = witness.keyId === undefined ? `pod ${podId}` : `key ${witness.keyId} of pod ${podId}`;
+  if (typeof witness.endpoint === "string" && witness.endpoint !== credentials.baseUrl) {
+    throw outOfScope(
+      `AgentMail at ${credentials.baseUrl} answered 404 for ${what}, which was created through ${witness.endpoint}`,
+      "Set agentmail:baseUrl / AGENTMAIL_BASE_URL to the address it was created through.",
+    );
+  }
+  if (typeof witness.keySecret === "string" && witness.keySecret !== "") {
+    // The key vouches for itself, whatever credential this run uses: a key that still authenticates is
+    // alive, and then the 404 only means the credential cannot see its pod.
+    const self = client.transport.withCredentials({
+      apiKey: witness.keySecret,
+      baseUrl: credentials.baseUrl,
+      description: `the key itself (${keyHint(witness.keySecret)})`,
+    });
+    try {
+      await self.send({ method: "GET", path: "/v0/auth/me", schema: IdentitySchema });
+    } catch (e) {
+      if (isApiError(e, 401)) return; // revoked or expired: gone indeed
+      throw e;
+    }
+    throw outOfScope(
+      `AgentMail answered 404 for ${what}, but the key still works: the credential in use ` +
+        `(${credentials.description}) cannot see that pod, so this may not mean it is gone`,
+      "Use an organization API key of the organization that owns the pod (agentmail:apiKey or AGENTMAIL_API_KEY).",
+    );
+  }
   const me = await client.me();
   if (me.scope_type === "organization" || (me.scope_type === "pod" && me.pod_id === podId)) return;
-  const what = keyId === undefined ? `pod ${podId}` : `key ${keyId} of pod ${podId}`;
-  throw new AgentMailError(
-    "AGENTMAIL_OUT_OF_SCOPE",
-    `AgentMail answered 404 for ${what}, but the credential in use (${client.transport.credentials.description}) ` +
-      `is scoped to ${me.scope_type} ${me.scope_id} and cannot see that pod, so this may not mean it is gone. ` +
-      "Use an organization API key (agentmail:apiKey or AGENTMAIL_API_KEY), or a key of that pod.",
+  throw outOfScope(
+    `AgentMail answered 404 for ${what}, but the credential in use (${credentials.description}) ` +
+      `is scoped to ${me.scope_type} ${me.scope_id} and cannot see that pod, so this may not mean it is gone`,
+    "Use an organization API key (agentmail:apiKey or AGENTMAIL_API_KEY), or a key of that pod.",
   );
+}
+
+function outOfScope(what: string, fix: string): AgentMailError {
+  return new AgentMailError("AGENTMAIL_OUT_OF_SCOPE", `${what}. Nothing was dropped from the state. ${fix}`);
 }

@@ -18,6 +18,30 @@ export function orUnknown<T extends z.ZodType>(t: T) {
   return z.union([z.literal(UNKNOWN), t]);
 }
 
+/**
+ * A non-empty string without leading or trailing whitespace. Not `.trim()`: that trims only zod's parsed
+ * copy, while the value as written is the one sent to the API (a padded pod id answers 404). @internal
+ */
+export function unpadded() {
+  return z
+    .string()
+    .min(1)
+    .refine((v) => v.trim() === v);
+}
+
+/** True for a string with content and leading or trailing whitespace (blank strings get the generic reason). @internal */
+export function isPadded(v: unknown): v is string {
+  return typeof v === "string" && v.trim() !== v && v.trim() !== "";
+}
+
+/** The reason for a padded string input. @internal */
+export function paddedReason(input: string, value: string, allowed: string): string {
+  return (
+    `${input} has leading or trailing spaces (got ${JSON.stringify(value)}), and it is sent as written: ` +
+    `expected ${allowed}.`
+  );
+}
+
 /** How one resource words its failures. @internal */
 export interface InputsVocabulary {
   /** The resource's name in messages, e.g. `PodApiKey`. */

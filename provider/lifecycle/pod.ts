@@ -6,10 +6,12 @@
  * key's, a pod's POST may be retried after an ambiguous failure (5xx, timeout, reset) without
  * creating a second pod.
  */
+import type { AgentMailClient } from "../agentmail/client";
 import type { Pod } from "../agentmail/schemas";
 import { AgentMailError, isApiError, type ApiError } from "../agentmail/errors";
 import type { LifecycleContext } from "./context";
 import { isAmbiguous } from "./createKey";
+import { nextCreateDelay } from "./backoff";
 import { confirmGone } from "./gone";
 import { autoName } from "./naming";
 import { compact } from "./outputs";
@@ -79,28 +81,86 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
         `instead of creating "${name}". Give this Pod another clientId, or omit clientId to have one generated.`,
     );
   }
-  return { id: pod.pod_id, outs: outputsOf(inputs, pod) };
+  // Where the pod lives: a later 404 from another address must not read as "gone" (see gone.ts).
+  const endpoint = ctx.client().transport.credentials.baseUrl;
+  return { id: pod.pod_id, outs: outputsOf({ ...inputs, endpoint }, pod) };
 }
 
 async function createPodOnce(ctx: LifecycleContext, body: { name: string; client_id: string }): Promise<Pod> {
   const client = ctx.client();
-  const policy = client.transport.policy;
+  const began = ctx.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.createPod(body);
     } catch (e) {
       if (!isAmbiguous(e)) throw e;
-      if (attempt >= policy.maxAttempts) {
-        throw new AgentMailError(
-          "AGENTMAIL_CREATE_FAILED",
-          `Creating pod "${body.name}" failed ${attempt} times; the last time: ${(e as Error).message} ` +
-            `The pod may exist: running again is safe, since its clientId "${body.client_id}" makes AgentMail ` +
-            "return that pod rather than create a second one.",
-        );
-      }
-      await new Promise((r) => setTimeout(r, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))));
+      const delay = nextCreateDelay(client.transport.policy, attempt, ctx.now() - began);
+      if (delay === undefined) throw await createFailed(client, body, attempt, e as Error);
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
+}
+
+/**
+ * The error after every attempt was ambiguous, once it is known whether a pod was left behind. Nothing
+ * is written to the state after a failed create, and the next run generates a fresh `clientId`, so a
+ * pod created by one of these attempts would never be returned by a rerun: it would stay behind, beside
+ * a second pod. A pod with this run's generated `clientId` was created by it moments ago and is empty:
+ * it is deleted. A `clientId` given by the user is left alone: the pod may be one they meant to adopt,
+ * and a rerun sends the same `clientId`, so AgentMail returns that pod instead of creating another.
+ */
+async function createFailed(
+  client: AgentMailClient,
+  body: { name: string; client_id: string },
+  attempts: number,
+  last: Error,
+): Promise<AgentMailError> {
+  const fail = (outcome: string) =>
+    new AgentMailError(
+      "AGENTMAIL_CREATE_FAILED",
+      `Creating pod "${body.name}" failed ${attempts} times; the last time: ${last.message} ${outcome}`,
+    );
+  if (!isGeneratedClientId(body.client_id)) {
+    return fail(
+      `The pod may exist: running again is safe, since its clientId "${body.client_id}" makes AgentMail ` +
+        "return that pod rather than create a second one.",
+    );
+  }
+  const which = `pod "${body.name}" (client_id "${body.client_id}")`;
+  let found: Pod | undefined;
+  try {
+    found = (await client.listAllPods()).find((p) => p.client_id === body.client_id);
+  } catch (e) {
+    return fail(
+      `Listing the pods to look for one left behind failed too (${(e as Error).message}), so ${which} may exist. ` +
+        "Running again would generate a new clientId and so create a second pod. Either find that pod " +
+        `(AgentMail console, or GET /v0/pods: the one whose client_id is "${body.client_id}") and delete it ` +
+        `(DELETE /v0/pods/{pod_id}), or set clientId: "${body.client_id}" on this Pod: then running again is ` +
+        "safe, since AgentMail returns that pod rather than create a second one.",
+    );
+  }
+  if (found === undefined) {
+    return fail(
+      `AgentMail holds no pod with client_id "${body.client_id}": no pod left behind; running again is safe.`,
+    );
+  }
+  const where = `pod ${found.pod_id} ("${found.name}", client_id "${body.client_id}")`;
+  if (found.name !== body.name) {
+    // Not the pod asked for (a generated id is never reused on purpose): not ours to delete.
+    return fail(`AgentMail holds ${where}, which is not the pod asked for; it was left alone. Running again is safe.`);
+  }
+  try {
+    await client.deletePod(found.pod_id);
+  } catch (e) {
+    if (!isApiError(e, 404)) {
+      return fail(
+        `One of the attempts did create ${where}, and deleting it failed (${(e as Error).message}). ` +
+          `Delete it (AgentMail console, or DELETE /v0/pods/${found.pod_id}) before running again, or running ` +
+          "again will create a second pod.",
+      );
+    }
+  }
+  return fail(`One of the attempts did create ${where}; it was deleted: no pod left behind; running again is safe.`);
 }
 
 function outputsOf(props: Props, pod: Pod): Props {
@@ -122,7 +182,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     pod = await client.getPod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id);
+      await confirmGone(client, id, { endpoint: props["endpoint"] });
       return { id: "", props: {} };
     }
     throw e;
@@ -142,7 +202,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     await client.deletePod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id);
+      await confirmGone(client, id, { endpoint: props["endpoint"] });
       return;
     }
     if (isApiError(e, 409)) throw notEmpty(id, props, e);

@@ -5,8 +5,16 @@
  * revoked, so a rotation never leaves the consumer without a working key.
  */
 import type { BearerKey, CreatedKey } from "../agentmail/schemas";
-import { grantFromWire, grantOf, grantToObject, grantToWire, sameGrant, type Grant } from "../agentmail/permissions";
-import { isApiError } from "../agentmail/errors";
+import {
+  asFullIfComplete,
+  grantFromWire,
+  grantOf,
+  grantToObject,
+  grantToWire,
+  sameGrant,
+  type Grant,
+} from "../agentmail/permissions";
+import { AgentMailError, isApiError } from "../agentmail/errors";
 import type { LifecycleContext } from "./context";
 import { autoName } from "./naming";
 import { compact } from "./outputs";
@@ -81,6 +89,14 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const grant = grantOf(inputs["permissions"] as Props | undefined);
   const permissions = grantToWire(grant);
   const expiresAt = inputs["expiresAt"];
+  if (typeof expiresAt === "string" && Date.parse(expiresAt) <= ctx.now()) {
+    // check() lets an unchanged past expiry through (the key was valid when made); a replacement cannot.
+    throw new AgentMailError(
+      "AGENTMAIL_EXPIRED",
+      `expiresAt (${expiresAt}) is in the past, so the replacement key of "${name}" cannot be created: ` +
+        "set expiresAt to a future date-time (or remove it).",
+    );
+  }
   const body = {
     name,
     ...(permissions === undefined ? {} : { permissions }),
@@ -95,12 +111,14 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
     // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
     ctx.listings?.invalidate(client, podId);
   }
-  return { id: created.api_key_id, outs: outputsOf(inputs, created, grant) };
+  return { id: created.api_key_id, outs: outputsOf(inputs, created, grant, client.transport.credentials.baseUrl) };
 }
 
-function outputsOf(inputs: Props, created: CreatedKey, grant: Grant): Props {
+function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {
   return compact({
     ...inputs,
+    // Where the key lives: a later 404 from another address must not read as "gone" (see gone.ts).
+    endpoint,
     permissions: grantToObject(grant),
     apiKeyId: created.api_key_id,
     apiKey: created.api_key,
@@ -122,7 +140,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
         : (await client.listAllApiKeys(podId)).find((k) => k.api_key_id === id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, podId);
+      await confirmGone(client, podId, { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] });
       return { id: "", props: {} };
     }
     throw e;
@@ -140,7 +158,9 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
       createdAt: found.created_at,
       inboxId: found.inbox_id ?? props["inboxId"],
       // Keep the stored form when the meaning is the same, so that a refresh alone never shows a diff.
-      permissions: sameGrant(storedGrant, liveGrant) ? props["permissions"] : grantToObject(liveGrant),
+      permissions: sameGrant(storedGrant, liveGrant)
+        ? props["permissions"]
+        : grantToObject(asFullIfComplete(liveGrant)),
       expiresAt: instant(expires) === instant(props["expiresAt"]) ? props["expiresAt"] : expires,
       // The API never returns the secret again: `apiKey` stays as stored.
     }),
@@ -162,7 +182,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     await client.deleteApiKey(podId, id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, podId, id);
+      await confirmGone(client, podId, { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] });
       return;
     }
     throw e;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { failuresOf, orUnknown, type Failure, type InputsVocabulary } from "./inputs";
+import { failuresOf, isPadded, orUnknown, paddedReason, unpadded, type Failure, type InputsVocabulary } from "./inputs";
 import { compact } from "./outputs";
 
 /** What AgentMail accepts as a pod's `client_id`: 1-256 of `A-Za-z0-9-._~`. @internal */
@@ -15,7 +15,7 @@ const GENERATED_CLIENT_ID = /^pulumi-[0-9a-f]{32}$/;
 
 /** @internal */
 export const PodInputsSchema = z.strictObject({
-  name: orUnknown(z.string().trim().min(1)).optional(),
+  name: orUnknown(unpadded()).optional(),
   clientId: orUnknown(z.string().regex(CLIENT_ID)).optional(),
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
@@ -28,11 +28,14 @@ export type PodInputs = z.infer<typeof PodInputsSchema>;
 const WORDS: InputsVocabulary = {
   resource: "Pod",
   allowed: {
-    name: "a non-empty string, or omit it for an auto-generated name",
+    name: "a non-empty string without leading or trailing spaces, or omit it for an auto-generated name",
     clientId:
       "1 to 256 characters among A-Z a-z 0-9 - . _ ~ (e.g. tenant-42.prod), or omit it for one generated once and kept",
   },
   reasonFor: (path, news) => {
+    if (path.length === 1 && path[0] === "name" && isPadded(news["name"])) {
+      return paddedReason("name", news["name"], WORDS.allowed["name"]!);
+    }
     const value = news["clientId"];
     if (path[0] !== "clientId" || typeof value !== "string") return undefined;
     return `clientId is not valid (got ${describeClientId(value)}): expected ${WORDS.allowed["clientId"]}.`;

@@ -57,6 +57,7 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
         podId: id,
         createdAt: live.created_at,
         updatedAt: live.updated_at,
+        endpoint: bench.emu.url,
       });
     });
 
@@ -101,6 +102,9 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
     it("gives up after maxAttempts with a message saying a rerun is safe; the rerun finds the same pod", async () => {
       const inputs = await checked({ name: "persistent" });
       bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      // The listing that looks for a pod left behind fails too, so the pod stays (see the tests below for
+      // the clean-up) and the message tells how to make a rerun safe: keep this clientId.
+      bench.emu.faults.add({ method: "GET", path: "/v0/pods", status: 503 });
       const e = await rejection(lifecycle.create(bench.ctx(), inputs));
       assert.ok(AgentMailError.isInstance(e));
       assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
@@ -113,6 +117,109 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
         podsNamed("persistent").map((p) => p.pod_id),
         [again.id],
       );
+    });
+
+    it("after every attempt failed ambiguously, deletes the pod one of them created: no pod left behind", async () => {
+      const inputs = await checked({ name: "left-behind" });
+      const clientId = inputs["clientId"] as string;
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      assert.ok(AgentMailError.isInstance(e));
+      assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
+      assert.match(e.message, /Creating pod "left-behind" failed 4 times; the last time: .*answered 503/);
+      assert.match(
+        e.message,
+        new RegExp(`did create pod \\S+ \\("left-behind", client_id "${clientId}"\\); it was deleted`),
+      );
+      assert.match(e.message, /no pod left behind; running again is safe/);
+      assert.deepEqual(
+        bench.emu.store.pods().filter((p) => p.client_id === clientId),
+        [],
+      );
+      assert.equal(bench.emu.log.count({ method: "POST" }), 4);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    });
+
+    it("after every attempt failed ambiguously before the commit, finds no pod and says so", async () => {
+      const inputs = await checked({ name: "never-made" });
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503 });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      assert.ok(AgentMailError.isInstance(e));
+      assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
+      assert.match(e.message, /AgentMail holds no pod with client_id "pulumi-[0-9a-f]{32}": no pod left behind/);
+      assert.equal(podsNamed("never-made").length, 0);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    });
+
+    it("looks for the pod left behind past an empty first page of the pod list (it carries a token)", async () => {
+      for (let i = 0; i < 45; i++) bench.emu.store.createPod({ name: `filler-${i}-${Math.random()}` });
+      bench.emu.settings.emptyPages = true;
+      try {
+        const inputs = await checked({ name: "paged-left-behind" });
+        bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+        const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+        assert.match(e.message, /it was deleted: no pod left behind/);
+        assert.equal(podsNamed("paged-left-behind").length, 0);
+        assert.ok(bench.emu.log.count({ method: "GET" }) >= 2, "followed the empty page's token");
+      } finally {
+        bench.emu.settings.emptyPages = false;
+      }
+    });
+
+    it("when the listing fails too, names the pod that may exist (name and client_id) and how to remove it", async () => {
+      const inputs = await checked({ name: "unknown-fate" });
+      const clientId = inputs["clientId"] as string;
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      bench.emu.faults.add({ method: "GET", path: "/v0/pods", status: 503 });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      assert.ok(AgentMailError.isInstance(e));
+      assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
+      assert.match(e.message, new RegExp(`so pod "unknown-fate" \\(client_id "${clientId}"\\) may exist`));
+      assert.match(e.message, /Running again would generate a new clientId and so create a second pod/);
+      assert.match(e.message, /DELETE \/v0\/pods\/\{pod_id\}/);
+      assert.match(e.message, new RegExp(`set clientId: "${clientId}" on this Pod`));
+      assert.equal(podsNamed("unknown-fate").length, 1, "nothing was deleted blindly");
+    });
+
+    it("a pod listing that repeats its page token cannot clear the pod: it is named, never assumed absent", async () => {
+      const inputs = await checked({ name: "looping-list" });
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      bench.emu.faults.add({
+        method: "GET",
+        path: "/v0/pods",
+        status: 200,
+        body: { count: 0, pods: [], next_page_token: "again" },
+      });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      assert.match(e.message, /GET \/v0\/pods repeated a page token/);
+      assert.match(e.message, /pod "looping-list" \(client_id "pulumi-[0-9a-f]{32}"\) may exist/);
+      assert.equal(podsNamed("looping-list").length, 1);
+      assert.equal(bench.emu.log.count({ method: "GET" }), 2);
+    });
+
+    it("when deleting the pod left behind fails, names it by id and says how to remove it", async () => {
+      const inputs = await checked({ name: "undeletable" });
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      bench.emu.faults.add({ method: "DELETE", path: "/v0/pods/*", status: 503 });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      const [pod] = podsNamed("undeletable");
+      assert.ok(pod, "still there");
+      assert.ok(AgentMailError.isInstance(e));
+      assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
+      assert.ok(e.message.includes(`did create pod ${pod.pod_id} ("undeletable", client_id "${pod.client_id}")`));
+      assert.ok(e.message.includes(`DELETE /v0/pods/${pod.pod_id}) before running again`));
+    });
+
+    it("leaves alone a pod with a clientId the user gave (it may be one to adopt): a rerun returns it", async () => {
+      const inputs = await checked({ name: "adoptable", clientId: "tenant-adopt.1" });
+      bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
+      const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      assert.match(
+        e.message,
+        /running again is safe, since its clientId "tenant-adopt\.1" makes AgentMail return that pod/,
+      );
+      assert.equal(podsNamed("adoptable").length, 1);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
     });
 
     it("does not retry a clear refusal (403 for a pod-scoped credential)", async () => {
@@ -154,6 +261,20 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
       const e = await rejection(lifecycle.read(bench.ctx(foreign), id, outs));
       assert.match(e.message, /answered 404 for pod .* cannot see that pod, so this may not mean it is gone/);
       assert.ok(!e.message.includes(foreign));
+    });
+
+    it("does not take a 404 from another address (region) for a deleted pod", async () => {
+      const { id, outs } = await lifecycle.create(bench.ctx(), await checked());
+      assert.equal(outs["endpoint"], bench.emu.url);
+      const other = await startBench();
+      try {
+        const e = await rejection(lifecycle.read(other.ctx(), id, outs));
+        assert.match(e.message, /which was created through http:\/\/127\.0\.0\.1:\d+\. Nothing was dropped/);
+        await rejection(lifecycle.remove(other.ctx(), id, outs));
+      } finally {
+        await other.close();
+      }
+      assert.ok(bench.emu.store.pod(id), "the pod is still there, and still in state");
     });
   });
 

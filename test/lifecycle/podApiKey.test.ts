@@ -124,10 +124,28 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
     });
 
     it("400 names the field the API rejected", async () => {
-      // check() would refuse a past expiresAt; the API's own answer is still readable.
-      const e = await rejection(lifecycle.create(bench.ctx(), { podId, name: "x", expiresAt: "2001-01-01T00:00:00Z" }));
+      // check() and create() refuse what this API is known to reject; the API's own answer is still readable.
+      bench.emu.faults.add({
+        method: "POST",
+        path: "/v0/pods/*/api-keys",
+        status: 400,
+        body: {
+          name: "ValidationError",
+          code: "validation_error",
+          errors: [{ path: ["expires_at"], message: "must be in the future" }],
+        },
+        times: 1,
+      });
+      const e = await rejection(lifecycle.create(bench.ctx(), { podId, name: "x" }));
       assert.match(e.message, /answered 400 validation_error/);
       assert.match(e.message, /expires_at/);
+    });
+
+    it("a past expiresAt (kept from an old run) stops a replacement before any request", async () => {
+      const e = await rejection(lifecycle.create(bench.ctx(), { podId, name: "x", expiresAt: "2001-01-01T00:00:00Z" }));
+      assert.match(e.message, /expiresAt \(2001-01-01T00:00:00Z\) is in the past/);
+      assert.match(e.message, /set expiresAt to a future date-time/);
+      assert.equal(bench.emu.log.count(), 0);
     });
 
     it("a 2xx with an unexpected body is a clear error, not undefined", async () => {
@@ -160,6 +178,45 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       } finally {
         bench.emu.settings.emptyPages = false;
       }
+    });
+
+    /** The pod's key list as the emulator answers it now, for a fault to answer an altered copy. */
+    async function liveList(): Promise<{ count: number; api_keys: Props[] }> {
+      const res = await request(`${bench.emu.url}/v0/pods/${podId}/api-keys`, {
+        headers: { authorization: `Bearer ${bench.emu.orgApiKey}` },
+        dispatcher: bench.agent,
+      });
+      return (await res.body.json()) as { count: number; api_keys: Props[] };
+    }
+
+    it("finds a key whose permissions hold a value it does not know (null, from a newer API)", async () => {
+      const { id, outs } = await createKey({ permissions: { messageRead: true } });
+      const list = await liveList();
+      const entry = list.api_keys.find((k) => k["api_key_id"] === id)!;
+      entry["permissions"] = { ...(entry["permissions"] as Props), some_new_permission: null, other_new: { x: 1 } };
+      bench.emu.faults.add({ method: "GET", path: "/v0/pods/*/api-keys", status: 200, body: list, times: 1 });
+      const read = await lifecycle.read(bench.ctx(), id, outs);
+      assert.equal(read.id, id, "the live key is not reported gone");
+      assert.deepEqual(read.props, outs, "only true values grant: nothing changed");
+    });
+
+    it("a bearer entry that does not match the documented shape is a clear error, never 'gone'", async () => {
+      const { id, outs } = await createKey();
+      const list = await liveList();
+      list.api_keys.push({ type: "public_key", whatever: 1 });
+      const entry = list.api_keys.find((k) => k["api_key_id"] === id)!;
+      delete entry["api_key_id"];
+      bench.emu.faults.add({ method: "GET", path: "/v0/pods/*/api-keys", status: 200, body: list, times: 1 });
+      const e = await rejection(lifecycle.read(bench.ctx(), id, outs));
+      assert.ok(AgentMailError.isInstance(e));
+      assert.equal(e.code, "AGENTMAIL_UNEXPECTED_RESPONSE");
+      assert.equal(e.name, "AgentMailResponseError");
+      assert.match(
+        e.message,
+        /GET \/v0\/pods\/.+\/api-keys answered 200 with an unexpected body: a bearer key that does not match the documented ApiKey \(api_keys\.0\.api_key_id: /,
+      );
+      assert.match(e.message, /upgrade pulumi-agentmail/);
+      assert.ok(!e.message.includes(outs["apiKey"] as string));
     });
 
     it("returns an empty id when the key was revoked out of band, or its pod deleted", async () => {
@@ -209,6 +266,32 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
       assert.match(e.message, /answered 404 .* cannot see that pod, so this may not mean it is gone/);
       assert.ok(!e.message.includes(foreign.api_key));
       assert.equal(bench.emu.store.apiKeys(podId).length, 1);
+    });
+  });
+
+  describe("a 404 through another address", () => {
+    it("is not taken for gone: the key was created elsewhere", async () => {
+      const { id, outs } = await createKey();
+      const other = await startBench();
+      try {
+        const e = await rejection(lifecycle.read(other.ctx(), id, outs));
+        assert.match(e.message, /answered 404 for key .*, which was created through http:\/\/127\.0\.0\.1:\d+/);
+        assert.match(e.message, /Nothing was dropped from the state/);
+        const d = await rejection(lifecycle.remove(other.ctx(), id, outs));
+        assert.match(d.message, /AGENTMAIL_BASE_URL/);
+      } finally {
+        await other.close();
+      }
+      assert.equal(bench.emu.store.apiKeys(podId).length, 1);
+    });
+
+    it("a revoked key is gone even when the credential cannot see its pod (the key vouches for itself)", async () => {
+      const { id, outs } = await createKey();
+      const otherPod = bench.emu.store.createPod({ name: "elsewhere" }).pod_id;
+      const foreign = bench.emu.store.createApiKey(otherPod, { name: "foreign" });
+      secrets.push(foreign.api_key);
+      bench.emu.store.revokeApiKey(podId, id);
+      assert.equal((await lifecycle.read(bench.ctx(foreign.api_key), id, outs)).id, "");
     });
   });
 

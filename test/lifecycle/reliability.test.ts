@@ -65,6 +65,27 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     }
   });
 
+  it("never revokes another live key that shares the name: refuses and names every candidate", async () => {
+    const a = await lifecycle.create(bench.ctx(), inputs("shared-name"));
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true, times: 1 });
+    const e = await rejection(lifecycle.create(bench.ctx(), inputs("shared-name")));
+    assert.match(e.message, /2 keys named "shared-name" with the same permissions were created/);
+    assert.match(e.message, /none was revoked/);
+    assert.ok(e.message.includes(a.id), "names the existing key");
+    assert.ok(liveIds().includes(a.id), "the other resource's key still works");
+    assert.equal(liveIds().length, 2);
+  });
+
+  it("a failed attempt's key that the first check missed is revoked once a retry succeeds", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    // The first look finds nothing (as if the failed attempt had not committed yet)...
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    // ...and the look after the successful retry finds and revokes it.
+    assert.deepEqual(liveIds(), [id]);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+  });
+
   it("500 before commit: nothing to revoke, one key", async () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, times: 1 });
     const { id } = await lifecycle.create(bench.ctx(), inputs());

@@ -92,6 +92,66 @@ describe("PodApiKey input validation (unit)", () => {
     );
   });
 
+  it("rejects an expiresAt that is not a real date-time (NaN or rolled over), naming it and what is allowed", () => {
+    const bad = {
+      "2027-13-01T00:00:00Z": /month 13 does not exist/,
+      "2027-00-10T00:00:00Z": /month 00 does not exist/,
+      "2027-01-01T25:00:00Z": /hour 25 does not exist/,
+      "2027-01-01T24:00:00Z": /hour 24 does not exist/,
+      "2027-01-01T00:60:00Z": /minute 60 does not exist/,
+      "2027-01-01T00:00:60Z": /second 60 does not exist/,
+      "2027-02-30T00:00:00Z": /day 30 does not exist in month 02 of 2027 \(01 to 28\)/,
+      "2027-02-29T00:00:00Z": /day 29 does not exist in month 02 of 2027/,
+      "2027-04-31T00:00:00+02:00": /day 31 does not exist in month 04/,
+      "2027-01-00T00:00:00Z": /day 00 does not exist/,
+      "2027-01-01T00:00:00+24:00": /offset is out of range/,
+    };
+    for (const [expiresAt, why] of Object.entries(bad)) {
+      const f = failures({ podId: "p", expiresAt });
+      assert.equal(f.length, 1, expiresAt);
+      assert.equal(f[0]!.property, "expiresAt");
+      assert.match(f[0]!.reason, /^expiresAt is not a real date-time \(got "/, expiresAt);
+      assert.match(f[0]!.reason, why, expiresAt);
+      assert.match(
+        f[0]!.reason,
+        /month 01-12, a day that exists in that month, hours 00-23, minutes and seconds 00-59/,
+      );
+    }
+    // Invalid even when unchanged: the value as written is not an instant at all.
+    assert.equal(
+      failures({ podId: "p", expiresAt: "2027-02-30T00:00:00Z" }, { expiresAt: "2027-02-30T00:00:00Z" })[0]!.property,
+      "expiresAt",
+    );
+    assert.match(
+      failures({ podId: "p", expiresAt: "2027-01-01 00:00:00Z" })[0]!.reason,
+      /^expiresAt is not an ISO-8601 date-time with a time zone \(got "2027-01-01 00:00:00Z": not of the form/,
+    );
+    for (const good of [
+      "2028-02-29T00:00:00Z",
+      "2027-12-31T23:59:59.999Z",
+      "2027-06-01T12:00+02:00",
+      "2027-06-01T12:00:00-0530",
+      "2027-01-31T00:00:00+23:59",
+    ]) {
+      assert.deepEqual(failures({ podId: "p", expiresAt: good }), [], good);
+    }
+  });
+
+  it("rejects a podId or name with leading or trailing spaces, naming the input", () => {
+    for (const input of ["podId", "name"] as const) {
+      for (const value of ["  pod_1", "pod_1 ", "\tpod_1"]) {
+        const f = failures({ podId: "pod_1", [input]: value });
+        assert.equal(f.length, 1, `${input}=${JSON.stringify(value)}`);
+        assert.equal(f[0]!.property, input);
+        const head = `${input} has leading or trailing spaces (got ${JSON.stringify(value)})`;
+        assert.ok(f[0]!.reason.startsWith(head), f[0]!.reason);
+        assert.match(f[0]!.reason, /without leading or trailing spaces/);
+      }
+    }
+    assert.match(failures({ podId: "  " })[0]!.reason, /without leading or trailing spaces/);
+    assert.deepEqual(failures({ podId: "pod 1", name: "my bot" }), [], "inner spaces are fine");
+  });
+
   it("lets the preview's unknown values through, at any depth", () => {
     assert.deepEqual(failures({ podId: UNKNOWN, name: UNKNOWN, permissions: UNKNOWN, expiresAt: UNKNOWN }), []);
     assert.deepEqual(failures({ podId: "p", permissions: { messageSend: UNKNOWN } }), []);

@@ -54,6 +54,20 @@ describe("Pod input validation (unit)", () => {
     assert.match(typo!.reason, /"clientID" is not an input of Pod\. Did you mean "clientId"\?/);
   });
 
+  it("rejects a name with leading or trailing spaces (it would be sent as written), naming the input", () => {
+    for (const name of [" support", "support  ", "\nsupport"]) {
+      const f = failures({ name });
+      assert.equal(f.length, 1, JSON.stringify(name));
+      assert.equal(f[0]!.property, "name");
+      assert.ok(
+        f[0]!.reason.startsWith(`name has leading or trailing spaces (got ${JSON.stringify(name)})`),
+        f[0]!.reason,
+      );
+      assert.match(f[0]!.reason, /without leading or trailing spaces/);
+    }
+    assert.deepEqual(failures({ name: "support team" }), [], "inner spaces are fine");
+  });
+
   it("generates client ids the API accepts, and recognizes them", () => {
     const id = generateClientId();
     assert.match(id, CLIENT_ID);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome } from "../../provider/agentmail/retry";
+import { nextCreateDelay } from "../../provider/lifecycle/backoff";
 
 const policy = {
   ...DEFAULT_RETRY_POLICY,
@@ -75,5 +76,16 @@ describe("retry policy (unit)", () => {
     assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 7_000), 3000);
     assert.equal(parseRetryAfter("soon"), undefined);
     assert.equal(parseRetryAfter(undefined), undefined);
+  });
+
+  it("bounds a create's own reconcile-and-retry loop by maxAttempts and by the overall deadline", () => {
+    const p = { ...policy, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 4000, deadlineMs: 10_000 };
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => nextCreateDelay(p, a, 0)),
+      [1000, 2000, 4000, 4000],
+    );
+    assert.equal(nextCreateDelay(p, 5, 0), undefined, "maxAttempts used up");
+    assert.equal(nextCreateDelay(p, 2, 7_999), 2000);
+    assert.equal(nextCreateDelay(p, 2, 8_000), undefined, "the wait would end at the deadline");
   });
 });

@@ -65,26 +65,11 @@ export class AgentMailClient {
   }
 
   /** Every pod the credential can see, across all pages (a page may be empty and still carry a token). */
-  async listAllPods(): Promise<Pod[]> {
-    const all: Pod[] = [];
-    const seen = new Set<string>();
-    let token: string | undefined;
-    do {
+  listAllPods(): Promise<Pod[]> {
+    return allPages("/v0/pods", async (token) => {
       const page = await this.listPods(token);
-      all.push(...page.pods);
-      token = page.nextPageToken;
-      // A repeated token would loop forever, and a partial list could miss the pod looked for: fail loudly.
-      if (token !== undefined) {
-        if (seen.has(token)) {
-          throw new AgentMailError(
-            "AGENTMAIL_UNEXPECTED_RESPONSE",
-            "AgentMail GET /v0/pods repeated a page token; the listing cannot be completed.",
-          );
-        }
-        seen.add(token);
-      }
-    } while (token !== undefined);
-    return all;
+      return { items: page.pods, nextPageToken: page.nextPageToken };
+    });
   }
 
   createPod(body: { name?: string; client_id?: string }): Promise<Pod> {
@@ -128,27 +113,11 @@ export class AgentMailClient {
   }
 
   /** Every bearer key of a pod, across all pages (a page may be empty and still carry a token). */
-  async listAllApiKeys(podId: string): Promise<BearerKey[]> {
-    const all: BearerKey[] = [];
-    const seen = new Set<string>();
-    let token: string | undefined;
-    do {
+  listAllApiKeys(podId: string): Promise<BearerKey[]> {
+    return allPages(`/v0/pods/${podId}/api-keys`, async (token) => {
       const page = await this.listApiKeys(podId, token);
-      all.push(...page.keys);
-      token = page.nextPageToken;
-      // A server that hands back a token it gave before would loop forever; a partial list would make
-      // a live key look revoked. Neither is acceptable: fail loudly.
-      if (token !== undefined) {
-        if (seen.has(token)) {
-          throw new AgentMailError(
-            "AGENTMAIL_UNEXPECTED_RESPONSE",
-            `AgentMail GET /v0/pods/${podId}/api-keys repeated a page token; the listing cannot be completed.`,
-          );
-        }
-        seen.add(token);
-      }
-    } while (token !== undefined);
-    return all;
+      return { items: page.keys, nextPageToken: page.nextPageToken };
+    });
   }
 
   createApiKey(podId: string, body: CreateApiKeyBody): Promise<CreatedKey> {
@@ -169,4 +138,32 @@ export class AgentMailClient {
       permission: "api_key_delete",
     });
   }
+}
+
+/**
+ * Follows `next_page_token` until it is absent. A server that hands back a token it gave before would
+ * loop forever, and a partial list would make a live key or pod look gone: that fails loudly.
+ */
+async function allPages<T>(
+  path: string,
+  fetchPage: (token: string | undefined) => Promise<{ items: T[]; nextPageToken: string | undefined }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    all.push(...page.items);
+    token = page.nextPageToken;
+    if (token !== undefined) {
+      if (seen.has(token)) {
+        throw new AgentMailError(
+          "AGENTMAIL_UNEXPECTED_RESPONSE",
+          `AgentMail GET ${path} repeated a page token; the listing cannot be completed.`,
+        );
+      }
+      seen.add(token);
+    }
+  } while (token !== undefined);
+  return all;
 }

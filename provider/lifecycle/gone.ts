@@ -13,6 +13,8 @@ import { IdentitySchema } from "../agentmail/schemas";
 export interface Witness {
   /** The API address the resource was created through (`endpoint` output). */
   readonly endpoint?: unknown;
+  /** The organization the resource was created in (`organizationId` output of a Pod). */
+  readonly organizationId?: unknown;
   /** The key's id, for messages. */
   readonly keyId?: string;
   /** For a key: the key itself. A live key answers `GET /v0/auth/me`; a revoked one answers 401. */
@@ -50,6 +52,13 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
     );
   }
   const me = await client.me();
+  if (typeof witness.organizationId === "string" && witness.organizationId !== me.organization_id) {
+    throw outOfScope(
+      `AgentMail answered 404 for ${what}, which was created in organization ${witness.organizationId}, but the ` +
+        `credential in use (${credentials.description}) belongs to organization ${me.organization_id}`,
+      "Use an API key of the organization that owns it (agentmail:apiKey or AGENTMAIL_API_KEY).",
+    );
+  }
   if (me.scope_type === "organization" || (me.scope_type === "pod" && me.pod_id === podId)) return;
   throw outOfScope(
     `AgentMail answered 404 for ${what}, but the credential in use (${credentials.description}) ` +

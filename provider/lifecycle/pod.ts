@@ -81,9 +81,20 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
         `instead of creating "${name}". Give this Pod another clientId, or omit clientId to have one generated.`,
     );
   }
-  // Where the pod lives: a later 404 from another address must not read as "gone" (see gone.ts).
-  const endpoint = ctx.client().transport.credentials.baseUrl;
-  return { id: pod.pod_id, outs: outputsOf({ ...inputs, endpoint }, pod) };
+  // Where the pod lives, so that a later 404 through another address or from another organization's key
+  // is not read as "gone" (see gone.ts). A pod has no secret to vouch for it the way a key does.
+  const client = ctx.client();
+  const where = { endpoint: client.transport.credentials.baseUrl, organizationId: await organizationOf(client) };
+  return { id: pod.pod_id, outs: outputsOf({ ...inputs, ...where }, pod) };
+}
+
+/** The credential's organization, or undefined if AgentMail will not say (the pod is made either way). */
+async function organizationOf(client: AgentMailClient): Promise<string | undefined> {
+  try {
+    return (await client.me()).organization_id;
+  } catch {
+    return undefined;
+  }
 }
 
 async function createPodOnce(ctx: LifecycleContext, body: { name: string; client_id: string }): Promise<Pod> {
@@ -182,7 +193,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     pod = await client.getPod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id, { endpoint: props["endpoint"] });
+      await confirmGone(client, id, { endpoint: props["endpoint"], organizationId: props["organizationId"] });
       return { id: "", props: {} };
     }
     throw e;
@@ -202,7 +213,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     await client.deletePod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id, { endpoint: props["endpoint"] });
+      await confirmGone(client, id, { endpoint: props["endpoint"], organizationId: props["organizationId"] });
       return;
     }
     if (isApiError(e, 409)) throw notEmpty(id, props, e);

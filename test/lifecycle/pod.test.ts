@@ -58,6 +58,7 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
         createdAt: live.created_at,
         updatedAt: live.updated_at,
         endpoint: bench.emu.url,
+        organizationId: bench.emu.organizationId,
       });
     });
 
@@ -261,6 +262,16 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
       const e = await rejection(lifecycle.read(bench.ctx(foreign), id, outs));
       assert.match(e.message, /answered 404 for pod .* cannot see that pod, so this may not mean it is gone/);
       assert.ok(!e.message.includes(foreign));
+    });
+
+    it("does not take a 404 for a deleted pod when the credential belongs to another organization", async () => {
+      const { id, outs } = await lifecycle.create(bench.ctx(), await checked());
+      // As if the pod had been created in another organization and this run used this organization's key.
+      const elsewhere = { ...outs, organizationId: "org-of-another-company" };
+      const e = await rejection(lifecycle.read(bench.ctx(), "pod-not-here", elsewhere));
+      assert.match(e.message, /created in organization org-of-another-company, but the credential in use/);
+      assert.match(e.message, /Nothing was dropped from the state/);
+      assert.equal((await lifecycle.read(bench.ctx(), id, outs)).id, id);
     });
 
     it("does not take a 404 from another address (region) for a deleted pod", async () => {

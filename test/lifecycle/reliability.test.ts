@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
 import { InitFailedError } from "../../provider/lifecycle/createKey";
-import { startBench, rejection, type Bench } from "./setup";
+import { FAST_POLICY, startBench, rejection, type Bench } from "./setup";
 
 const KEYS = "/v0/pods/*/api-keys";
 const KEY = "/v0/pods/*/api-keys/*";
@@ -143,7 +143,10 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
 
   it("a hung GET ends with a clear timeout, never a hang", async () => {
     bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
-    const e = await rejection(lifecycle.read(bench.ctx(), "key_x", { podId }));
+    // undici's timers are coarse (up to ~1 s late): a deadline far away lets maxAttempts alone bound the
+    // attempts, so the count below does not depend on how busy the machine is.
+    const patient = bench.ctx(undefined, { ...FAST_POLICY, deadlineMs: 60_000 });
+    const e = await rejection(lifecycle.read(patient, "key_x", { podId }));
     assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys failed without an answer \(UND_ERR_HEADERS_TIMEOUT/);
     assert.equal(bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
   });

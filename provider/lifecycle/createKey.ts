@@ -6,7 +6,7 @@
  * giving up could leave one nobody manages. Instead: list the pod's keys, revoke the ones this attempt
  * created (same name, same grant, created since the attempt began), then try again or fail cleanly.
  */
-import type { CreateApiKeyBody } from "../agentmail/client";
+import type { AgentMailClient, CreateApiKeyBody } from "../agentmail/client";
 import { AgentMailError, type NetworkError, type ResponseError, isApiError } from "../agentmail/errors";
 import { grantFromWire, sameGrant, type Grant } from "../agentmail/permissions";
 import type { CreatedKey } from "../agentmail/schemas";
@@ -60,12 +60,12 @@ export function isAmbiguous(e: unknown): boolean {
  */
 export async function createKeyOnce(
   ctx: LifecycleContext,
+  client: AgentMailClient,
   podId: string,
   body: CreateApiKeyBody & { name: string },
   grant: Grant,
   inputs: Record<string, unknown>,
 ): Promise<CreatedKey> {
-  const client = ctx.client();
   const began = ctx.now();
   const leftovers = { podId, body, grant, since: began };
   // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
@@ -76,7 +76,7 @@ export async function createKeyOnce(
       const created = await client.createApiKey(podId, body);
       if (unaccounted > 0) {
         // A failed attempt may have committed after it was checked: one more look, best effort.
-        await revokeLeftovers(ctx, leftovers, unaccounted, created.api_key_id).catch(() => 0);
+        await revokeLeftovers(client, leftovers, unaccounted, created.api_key_id).catch(() => 0);
       }
       return created;
     } catch (e) {
@@ -85,7 +85,7 @@ export async function createKeyOnce(
       if (!isAmbiguous(e)) throw e;
       unaccounted++;
       try {
-        const found = await revokeLeftovers(ctx, leftovers, unaccounted);
+        const found = await revokeLeftovers(client, leftovers, unaccounted);
         revoked += found;
         unaccounted -= found;
       } catch (cleanup) {
@@ -119,8 +119,7 @@ interface Attempts {
  * (same pod, another name, grant or expiry) is never taken for one. If more keys match than the attempts
  * can have made, another key shares the name: then nothing is revoked, and the error names them all.
  */
-async function revokeLeftovers(ctx: LifecycleContext, a: Attempts, atMost: number, keep?: string): Promise<number> {
-  const client = ctx.client();
+async function revokeLeftovers(client: AgentMailClient, a: Attempts, atMost: number, keep?: string): Promise<number> {
   const keys = await client.listAllApiKeys(a.podId);
   const expiry = (v: string | null | undefined) => (v ? Date.parse(v) : undefined);
   const matches = keys.filter(

@@ -12,7 +12,7 @@ import { AgentMailError, isApiError, type ApiError } from "../agentmail/errors";
 import type { LifecycleContext } from "./context";
 import { isAmbiguous } from "./createKey";
 import { nextCreateDelay } from "./backoff";
-import { confirmGone } from "./gone";
+import { confirmGone, type Witness } from "./gone";
 import { autoName } from "./naming";
 import { compact } from "./outputs";
 import type { Failure } from "./inputs";
@@ -72,7 +72,8 @@ export async function diff(
 export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id: string; outs: Props }> {
   const name = inputs["name"] as string;
   const clientId = inputs["clientId"] as string;
-  const pod = await createPodOnce(ctx, { name, client_id: clientId });
+  const client = ctx.client();
+  const pod = await createPodOnce(ctx, client, { name, client_id: clientId });
   if (pod.name !== name) {
     // A repeated client_id returns the pod it was first used for, whatever the name asked for now.
     throw new AgentMailError(
@@ -83,7 +84,6 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   }
   // Where the pod lives, so that a later 404 through another address or from another organization's key
   // is not read as "gone" (see gone.ts). A pod has no secret to vouch for it the way a key does.
-  const client = ctx.client();
   const where = { endpoint: client.transport.credentials.baseUrl, organizationId: await organizationOf(client) };
   return { id: pod.pod_id, outs: outputsOf({ ...inputs, ...where }, pod) };
 }
@@ -97,8 +97,11 @@ async function organizationOf(client: AgentMailClient): Promise<string | undefin
   }
 }
 
-async function createPodOnce(ctx: LifecycleContext, body: { name: string; client_id: string }): Promise<Pod> {
-  const client = ctx.client();
+async function createPodOnce(
+  ctx: LifecycleContext,
+  client: AgentMailClient,
+  body: { name: string; client_id: string },
+): Promise<Pod> {
   const began = ctx.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -185,6 +188,11 @@ function outputsOf(props: Props, pod: Pod): Props {
   });
 }
 
+/** What the state holds that can tell "gone" from "not visible to this credential" (see gone.ts). */
+function witnessOf(props: Props): Witness {
+  return { endpoint: props["endpoint"], organizationId: props["organizationId"] };
+}
+
 /** Refresh: the pod as Get Pod answers now, or `id: ""` when it is gone. @internal */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
   const client = ctx.client();
@@ -193,7 +201,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     pod = await client.getPod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id, { endpoint: props["endpoint"], organizationId: props["organizationId"] });
+      await confirmGone(client, id, witnessOf(props));
       return { id: "", props: {} };
     }
     throw e;
@@ -213,7 +221,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     await client.deletePod(id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, id, { endpoint: props["endpoint"], organizationId: props["organizationId"] });
+      await confirmGone(client, id, witnessOf(props));
       return;
     }
     if (isApiError(e, 409)) throw notEmpty(id, props, e);

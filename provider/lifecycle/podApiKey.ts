@@ -22,7 +22,7 @@ import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
 import { isUnknown } from "./unknown";
 import { createKeyOnce } from "./createKey";
-import { confirmGone } from "./gone";
+import { confirmGone, type Witness } from "./gone";
 
 /** The outputs stored in state. `apiKey` is the secret. @internal */
 export interface PodApiKeyState {
@@ -106,7 +106,7 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const client = ctx.client();
   let created: CreatedKey;
   try {
-    created = await createKeyOnce(ctx, podId, body, grant, inputs);
+    created = await createKeyOnce(ctx, client, podId, body, grant, inputs);
   } finally {
     // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
     ctx.listings?.invalidate(client, podId);
@@ -140,7 +140,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
         : (await client.listAllApiKeys(podId)).find((k) => k.api_key_id === id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, podId, { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] });
+      await confirmGone(client, podId, witnessOf(id, props));
       return { id: "", props: {} };
     }
     throw e;
@@ -167,6 +167,11 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   };
 }
 
+/** What the state holds that can tell "gone" from "not visible to this credential" (see gone.ts). */
+function witnessOf(id: string, props: Props): Witness {
+  return { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] };
+}
+
 /** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   return {
@@ -182,7 +187,7 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     await client.deleteApiKey(podId, id);
   } catch (e) {
     if (isApiError(e, 404)) {
-      await confirmGone(client, podId, { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] });
+      await confirmGone(client, podId, witnessOf(id, props));
       return;
     }
     throw e;

@@ -13,7 +13,7 @@ export interface LogEntry {
   path: string;
   /** Query string without `?` (empty when none). */
   query: string;
-  /** Status answered, or `null` when the connection was destroyed or never answered. */
+  /** Status answered, or `null` while in flight and when the connection was destroyed or never answered. */
   status: number | null;
   /** Milliseconds from the request's arrival to its answer (or to its end for a hang). */
   durationMs: number;
@@ -38,7 +38,7 @@ export interface RequestLog {
   entries(filter?: LogFilter): LogEntry[];
   /** Number of entries matching `filter`. */
   count(filter?: LogFilter): number;
-  /** Forgets every entry. */
+  /** Forgets every entry, including those of requests still in flight (their answers are not logged later). */
   clear(): void;
 }
 
@@ -49,7 +49,7 @@ export class MemoryLog implements RequestLog {
   /** @param limit oldest entries are dropped beyond this many. */
   constructor(private readonly limit: number) {}
 
-  /** Adds an entry; the caller may still update its `durationMs` (hangs). */
+  /** Adds an entry on a request's arrival; the caller completes its `status` and `durationMs` in place. */
   record(entry: LogEntry): void {
     this.items.push(entry);
     if (this.items.length > this.limit) this.items.splice(0, this.items.length - Math.floor(this.limit * 0.9));

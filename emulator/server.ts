@@ -101,10 +101,12 @@ export class EmulatorServer {
       startedAt,
       ...(fault ? { fault: fault.label } : {}),
     };
+    // Logged on arrival, in arrival order, and completed in place when answered: a slow answer to a request
+    // made before `log.clear()` must not reappear in the log afterwards.
+    log.record(entry);
     const finish = (reply: Reply): void => {
       entry.status = reply.status;
       entry.durationMs = elapsed(t0);
-      log.record(entry);
       write(res, reply);
     };
     const body = await readBody(req);
@@ -162,7 +164,6 @@ export class EmulatorServer {
   private breaks(req: IncomingMessage, res: ServerResponse, rule: FaultRule, entry: LogEntry, t0: number): boolean {
     if (!rule.destroy && !rule.hang) return false;
     entry.durationMs = elapsed(t0);
-    this.parts.log.record(entry);
     if (rule.destroy) {
       req.socket.destroy();
     } else {

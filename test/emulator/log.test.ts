@@ -2,6 +2,15 @@ import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator";
 import { Client, resetEmulator, useEmulator } from "./helpers";
 
+/**
+ * Polls `done` every few milliseconds, giving up after a generous bound. The emulator runs in this process, so
+ * a poll always runs before the fault's longer delay ends: the in-flight window cannot be missed.
+ */
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 2_000 && !done(); turn++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(done(), "the condition never came true");
+}
+
 describe("emulator: request log", () => {
   const ctx = useEmulator();
   beforeEach(() => resetEmulator(ctx.emu));
@@ -62,6 +71,26 @@ describe("emulator: request log", () => {
     assert.equal(ctx.emu.log.entries({ status: 404 })[0]?.path, "/v0/pods/missing");
     ctx.emu.log.clear();
     assert.equal(ctx.emu.log.count(), 0);
+  });
+
+  it("logs a request on arrival and completes it when answered; clear() forgets one still in flight for good", async () => {
+    ctx.emu.faults.add({ method: "GET", path: "/v0/pods", delayMs: 300, times: 2 });
+    const first = ctx.api.call("GET", "/v0/pods", { query: { n: 1 } });
+    await waitFor(() => ctx.emu.log.count() === 1);
+    assert.equal(ctx.emu.log.entries()[0]?.status, null, "in flight: no status yet");
+    await first;
+    assert.equal(ctx.emu.log.entries()[0]?.status, 200, "completed in place");
+
+    const slow = ctx.api.call("GET", "/v0/pods", { query: { n: 2 } });
+    await waitFor(() => ctx.emu.log.count() === 2);
+    ctx.emu.log.clear();
+    await ctx.api.call("GET", "/v0/auth/me");
+    await slow;
+    assert.deepEqual(
+      ctx.emu.log.entries().map((e) => e.path),
+      ["/v0/auth/me"],
+      "the slow answer to a request made before clear() does not reappear",
+    );
   });
 
   it("returns copies", async () => {

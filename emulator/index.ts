@@ -41,6 +41,12 @@ export interface EmulatorOptions {
   logLimit?: number;
   /** How answers show a full-access key's permissions (see `EmulatorSettings`); default "omit". */
   fullAccessPermissions?: "omit" | "all";
+  /**
+   * The emulator's clock, in ms since the epoch: creation times, `expires_at` checks, `used_at` and the log's
+   * `startedAt`. Default `Date.now`. A test can pass a settable clock to expire a key without waiting; fault
+   * delays always use real timers.
+   */
+  clock?: () => number;
 }
 
 /** A running emulator. */
@@ -84,7 +90,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const orgApiKey = options.orgApiKey ?? newSecret("us");
   if (orgApiKey === "") throw new RangeError("orgApiKey must not be empty");
   const organizationId = options.organizationId ?? randomUUID();
-  const store = new MemoryStore(organizationId, regionOf(orgApiKey));
+  const clock = options.clock ?? Date.now;
+  const store = new MemoryStore(organizationId, regionOf(orgApiKey), clock);
   const faults = new FaultTable();
   const log = new MemoryLog(options.logLimit ?? 100_000);
   const server = new EmulatorServer({
@@ -92,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     log,
     org: { secret: orgApiKey, apiKeyId: newApiKeyId() },
+    clock,
   });
   const address = await server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

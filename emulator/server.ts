@@ -22,6 +22,8 @@ export interface ServerParts {
   readonly faults: FaultTable;
   readonly log: MemoryLog;
   readonly org: OrgKey;
+  /** The emulator's time in ms since the epoch (expiry, `used_at`, log timestamps). Delays use real timers. */
+  readonly clock: () => number;
 }
 
 const TOO_LARGE = Symbol("too large");
@@ -71,7 +73,7 @@ export class EmulatorServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
-    const startedAt = Date.now();
+    const startedAt = this.parts.clock();
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
     const q = url.indexOf("?");
@@ -118,7 +120,7 @@ export class EmulatorServer {
         await this.sleep(rule.delayMs);
         if (this.stopped) return;
         // The key may have been revoked meanwhile.
-        credential = resolveCredential(req.headers.authorization, org, state.store, Date.now());
+        credential = resolveCredential(req.headers.authorization, org, state.store, this.parts.clock());
       }
       if (this.breaks(req, res, rule, entry, t0)) return;
       if (hasReply(rule)) return finish(faultReply(rule));
@@ -156,7 +158,7 @@ export class EmulatorServer {
       params,
       query: new URLSearchParams(query),
       body,
-      nowMs: Date.now(),
+      nowMs: this.parts.clock(),
     });
   }
 

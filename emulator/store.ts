@@ -24,9 +24,11 @@ export class MemoryStore implements EmulatorStore {
   // Monotonic across resets so that page tokens of an older state can never point into a newer one.
   private seq = 0;
 
+  /** @param clock the emulator's time in ms since the epoch (creation and update times). */
   constructor(
     private readonly orgId: string,
     private readonly region: string,
+    private readonly clock: () => number = Date.now,
   ) {
     this.reset();
   }
@@ -88,7 +90,7 @@ export class MemoryStore implements EmulatorStore {
 
   addPublicKey(podId: string, name = "Public Key"): PublicKeyEntry {
     const pod = this.requirePod(podId);
-    const now = new Date().toISOString();
+    const now = new Date(this.clock()).toISOString();
     const record: KeyRecord = {
       seq: ++this.seq,
       type: "public_key",
@@ -162,7 +164,7 @@ export class MemoryStore implements EmulatorStore {
       const existing = this.byClientId.get(clientId);
       if (existing) return { record: existing, created: false };
     }
-    const now = new Date().toISOString();
+    const now = new Date(this.clock()).toISOString();
     const podId = newPodId();
     const record: PodRecord = {
       seq: ++this.seq,
@@ -195,7 +197,7 @@ export class MemoryStore implements EmulatorStore {
     expiresAt: string | undefined,
   ): { record: KeyRecord; created: CreatedApiKey } {
     const secret = newSecret(this.region);
-    const now = new Date().toISOString();
+    const now = new Date(this.clock()).toISOString();
     const record: KeyRecord = {
       seq: ++this.seq,
       type: "bearer",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { assertError, assertValidation, ISO, sleep, useEmulator, type Client } from "./helpers";
+import { startEmulator } from "../../emulator";
+import { assertError, assertValidation, Client, defaultPodId, ISO, sleep, useEmulator } from "./helpers";
 
 describe("emulator: pod API keys", () => {
   const ctx = useEmulator();
@@ -238,13 +239,44 @@ describe("emulator: pod API keys", () => {
 
   describe("expiry", () => {
     it("rejects an expired key as a credential with 401 unknown_api_key (inferred)", async () => {
-      const expired = ctx.emu.store.createApiKey(podId, { expires_at: new Date(Date.now() - 1000) });
-      assertError(await ctx.api.call("GET", "/v0/auth/me", { key: expired.api_key }), 401, "unknown_api_key");
-      const soon = ctx.emu.store.createApiKey(podId, { expires_at: new Date(Date.now() + 150) });
-      assert.equal((await ctx.api.call("GET", "/v0/auth/me", { key: soon.api_key })).status, 200);
-      await sleep(200);
-      assertError(await ctx.api.call("GET", "/v0/auth/me", { key: soon.api_key }), 401, "unknown_api_key");
-      assert.equal(ctx.emu.store.apiKeys(podId).length, 2, "expired keys are still listed");
+      // The emulator's own clock, moved by hand: the key expires between two calls without any waiting.
+      let now = Date.parse("2030-01-01T00:00:00.000Z");
+      const emu = await startEmulator({ clock: () => now });
+      try {
+        const api = new Client(emu, ctx.agent);
+        const pod = defaultPodId(emu);
+        const expired = emu.store.createApiKey(pod, { expires_at: new Date(now - 1000) });
+        assertError(await api.call("GET", "/v0/auth/me", { key: expired.api_key }), 401, "unknown_api_key");
+        const soon = emu.store.createApiKey(pod, { expires_at: new Date(now + 60_000) });
+        assert.equal((await api.call("GET", "/v0/auth/me", { key: soon.api_key })).status, 200);
+        now += 59_999;
+        assert.equal((await api.call("GET", "/v0/auth/me", { key: soon.api_key })).status, 200, "1 ms before");
+        now += 1;
+        assertError(await api.call("GET", "/v0/auth/me", { key: soon.api_key }), 401, "unknown_api_key");
+        assert.equal(emu.store.apiKeys(pod).length, 2, "expired keys are still listed");
+      } finally {
+        await emu.stop();
+      }
+    });
+
+    it("takes creation times and the future-expiry check from its clock", async () => {
+      const now = Date.parse("2031-06-01T12:00:00.000Z");
+      const emu = await startEmulator({ clock: () => now });
+      try {
+        const api = new Client(emu, ctx.agent);
+        const pod = defaultPodId(emu);
+        const res = await api.call("POST", `/v0/pods/${pod}/api-keys`, {
+          body: { name: "clocked", expires_at: "2031-06-01T12:00:01.000Z" },
+        });
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json.created_at, "2031-06-01T12:00:00.000Z");
+        const past = await api.call("POST", `/v0/pods/${pod}/api-keys`, {
+          body: { name: "late", expires_at: "2031-06-01T12:00:00.000Z" },
+        });
+        assert.equal(past.status, 400, "an expires_at equal to the emulator's now is not in the future");
+      } finally {
+        await emu.stop();
+      }
     });
   });
 });

@@ -161,6 +161,16 @@ export function defaultPodId(emu: Emulator): string {
 /** ISO-8601 timestamp as the emulator writes them. */
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/**
+ * Polls `done` every few milliseconds until it is true, failing after a generous bound (about 10 s). Used to wait
+ * for an event (a request's arrival, a commit) instead of for a fixed time. An in-process emulator shares this
+ * event loop, so a poll always runs before a longer fault delay ends: an in-flight window cannot be missed.
+ */
+export async function waitFor(done: () => boolean, what = "the condition"): Promise<void> {
+  for (let turn = 0; turn < 2_000 && !done(); turn++) await sleep(5);
+  assert.ok(done(), `${what} never came true`);
+}
+
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

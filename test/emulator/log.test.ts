@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator";
-import { Client, resetEmulator, useEmulator } from "./helpers";
-
-/**
- * Polls `done` every few milliseconds, giving up after a generous bound. The emulator runs in this process, so
- * a poll always runs before the fault's longer delay ends: the in-flight window cannot be missed.
- */
-async function waitFor(done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 2_000 && !done(); turn++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(done(), "the condition never came true");
-}
+import { Client, resetEmulator, useEmulator, waitFor } from "./helpers";
 
 describe("emulator: request log", () => {
   const ctx = useEmulator();

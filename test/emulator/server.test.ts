@@ -5,7 +5,7 @@ import path from "node:path";
 import { once } from "node:events";
 import type { Agent } from "undici";
 import { startEmulator } from "../../emulator";
-import { assertError, Client, newAgent } from "./helpers";
+import { assertError, Client, newAgent, waitFor } from "./helpers";
 
 /** A GET over node:http with a keep-alive agent; resolves with the status and the socket used. */
 function keepAliveGet(
@@ -119,7 +119,7 @@ describe("emulator: server start and stop", () => {
       () => "answered",
       (err: { code?: string }) => err.code,
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => emu.log.count() === 2, "both requests' arrival");
     // stop() must not wait for the hang or the 60 s delay: the suite's timeout would fail it if it did.
     await emu.stop();
     assert.equal(await hanging, "UND_ERR_SOCKET");

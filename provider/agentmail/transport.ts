@@ -167,8 +167,9 @@ export class Transport {
   }
 
   private url(call: Call<z.ZodType | undefined>): string {
+    if (call.query === undefined) return `${this.credentials.baseUrl}${call.path}`;
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) params.set(k, String(v));
+    for (const [k, v] of Object.entries(call.query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
     return `${this.credentials.baseUrl}${call.path}${qs ? `?${qs}` : ""}`;
   }

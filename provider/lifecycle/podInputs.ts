@@ -10,9 +10,6 @@ import { compact } from "./outputs";
 /** What AgentMail accepts as a pod's `client_id`: 1-256 of `A-Za-z0-9-._~`. @internal */
 export const CLIENT_ID = /^[A-Za-z0-9\-._~]{1,256}$/;
 
-/** The form of a `clientId` this package generated (so that `check` knows it may keep it). */
-const GENERATED_CLIENT_ID = /^pulumi-[0-9a-f]{32}$/;
-
 /** @internal */
 export const PodInputsSchema = z.strictObject({
   name: orUnknown(unpadded()).optional(),
@@ -30,7 +27,7 @@ const WORDS: InputsVocabulary = {
   allowed: {
     name: "a non-empty string without leading or trailing spaces, or omit it for an auto-generated name",
     clientId:
-      "1 to 256 characters among A-Z a-z 0-9 - . _ ~ (e.g. tenant-42.prod), or omit it for one generated once and kept",
+      "1 to 256 characters among A-Z a-z 0-9 - . _ ~ (e.g. tenant-42.prod), or omit it for one generated at creation",
   },
   reasonFor: (path, news) => {
     if (path.length === 1 && path[0] === "name" && isPadded(news["name"])) {
@@ -51,14 +48,9 @@ export function validatePodInputs(
   return { inputs: undefined, failures: failuresOf(parsed.error, news, WORDS) };
 }
 
-/** A fresh `clientId`, in the form {@link isGeneratedClientId} recognizes. @internal */
+/** A fresh `clientId` for one create: `pulumi-` and 32 hex digits. @internal */
 export function generateClientId(): string {
   return `pulumi-${randomUUID().replace(/-/g, "")}`;
-}
-
-/** True for a `clientId` this package generated. @internal */
-export function isGeneratedClientId(v: unknown): v is string {
-  return typeof v === "string" && GENERATED_CLIENT_ID.test(v);
 }
 
 function describeClientId(v: string): string {

@@ -57,13 +57,13 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
   let created: { id: string; properties: PropertyMap };
   const createdKeys: { id: string; properties: PropertyMap; key: CapturedResource }[] = [];
 
-  it("Check keeps the name, generates a clientId, and keeps it on the next check", async () => {
+  it("Check keeps the name and validates a clientId, generating none (each create does)", async () => {
     const first = await fx.host.check(podUrn(), {}, unwrapSecrets(pod.inputs));
     assert.deepEqual(first.failures, []);
     assert.equal(first.inputs["name"], "tenant-acme");
-    assert.match(first.inputs["clientId"] as string, /^pulumi-[0-9a-f]{32}$/);
+    assert.equal(first.inputs["clientId"], undefined);
     const again = await fx.host.check(podUrn(), first.inputs, unwrapSecrets(pod.inputs));
-    assert.equal(again.inputs["clientId"], first.inputs["clientId"]);
+    assert.deepEqual(again.inputs, first.inputs);
     const bad = await fx.host.check(podUrn(), {}, { ...unwrapSecrets(pod.inputs), clientId: "has space" });
     assert.equal(bad.failures[0]?.property, "clientId");
     podInputs = first.inputs;
@@ -78,9 +78,9 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
       [created.id],
       "exactly one pod, despite the retry",
     );
-    assert.equal(live[0]!.client_id, podInputs["clientId"]);
+    assert.match(live[0]!.client_id ?? "", /^pulumi-[0-9a-f]{32}$/);
     assert.equal(created.properties["podId"], created.id);
-    assert.equal(created.properties["clientId"], podInputs["clientId"]);
+    assert.equal(created.properties["clientId"], live[0]!.client_id, "the generated clientId is kept in the state");
     assert.equal(typeof created.properties["__provider"], "string");
   });
 
@@ -102,13 +102,13 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
     });
   });
 
-  it("Diff: nothing changed is DIFF_NONE; a new name replaces, creating first with a new clientId", async () => {
+  it("Diff: nothing changed is DIFF_NONE; a new name replaces, creating first", async () => {
     const same = await fx.host.diff(created.id, podUrn(), created.properties, podInputs);
     assert.equal(same.changes, "DIFF_NONE");
     const renamed = await fx.host.check(podUrn(), podInputs, { ...unwrapSecrets(pod.inputs), name: "tenant-acme-2" });
     const d = await fx.host.diff(created.id, podUrn(), created.properties, renamed.inputs);
     assert.equal(d.changes, "DIFF_SOME");
-    assert.deepEqual(d.replaces, ["name", "clientId"]);
+    assert.deepEqual(d.replaces, ["name"]);
     assert.equal(d.deleteBeforeReplace, false);
   });
 
@@ -140,6 +140,19 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
     const read = await fx.host.read(created.id, podUrn(), created.properties, podInputs);
     assert.equal(read.id, "");
     await fx.host.delete(created.id, podUrn(), created.properties);
+  });
+
+  it("a forced replacement (`pulumi up --replace`), run as the engine runs it, leaves the new pod alive", async () => {
+    // The engine does not call Diff for a targeted replace (pulumi/pulumi, pkg/resource/deploy/step_generator.go:
+    // `if sg.isTargetedReplace(urn) { return DiffResult{Changes: DiffSome, ReplaceKeys: ["id"]} }`), and with
+    // no deleteBeforeReplace option it creates the replacement from the same checked inputs, then deletes the old.
+    const old = await fx.host.create(podUrn(), podInputs);
+    const replacement = await fx.host.create(podUrn(), podInputs);
+    assert.notEqual(replacement.id, old.id, "a new pod, not the old one handed back for a reused client_id");
+    await fx.host.delete(old.id, podUrn(), old.properties);
+    assert.equal(fx.emu.store.pod(old.id), undefined);
+    assert.ok(fx.emu.store.pod(replacement.id), "the replacement survives the old pod's deletion");
+    await fx.host.delete(replacement.id, podUrn(), replacement.properties);
   });
 
   it("nothing the host printed holds a secret", () => {

@@ -41,14 +41,15 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
   }
 
   describe("create", () => {
-    it("makes one POST with the name and a client_id, and returns the pod as outputs", async () => {
+    it("makes one POST with the name and a client_id generated for it, and returns the pod as outputs", async () => {
       const inputs = await checked();
+      assert.equal(inputs["clientId"], undefined, "check generates none");
       const { id, outs } = await lifecycle.create(bench.ctx(), inputs);
       assert.equal(bench.emu.log.count({ method: "POST" }), 1);
       const live = bench.emu.store.pod(id);
       assert.ok(live, "the pod exists");
       assert.match(live.name, /^tenant-[0-9a-f]{7}$/);
-      assert.equal(live.client_id, inputs["clientId"]);
+      assert.match(live.client_id ?? "", /^pulumi-[0-9a-f]{32}$/);
       assert.deepEqual(outs, {
         autoNamePrefix: "tenant",
         __provider: "shim",
@@ -62,7 +63,23 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
       });
     });
 
-    it("is idempotent by clientId: the same inputs twice give the same pod, created once", async () => {
+    it("a second create from the same inputs (a forced replacement) makes a second pod, with another client_id", async () => {
+      // `pulumi up --replace` creates the replacement from the same inputs, then deletes the old pod: the
+      // replacement must not be the old pod handed back for a client_id it reused.
+      const inputs = await checked({ name: "replaced" });
+      const first = await lifecycle.create(bench.ctx(), inputs);
+      const second = await lifecycle.create(bench.ctx(), inputs);
+      assert.notEqual(second.id, first.id);
+      assert.notEqual(second.outs["clientId"], first.outs["clientId"]);
+      await lifecycle.remove(bench.ctx(), first.id, first.outs);
+      assert.deepEqual(
+        podsNamed("replaced").map((p) => p.pod_id),
+        [second.id],
+        "the replacement survives the old pod's deletion",
+      );
+    });
+
+    it("is idempotent by a given clientId: the same inputs twice give the same pod, created once", async () => {
       const inputs = await checked({ name: "idem", clientId: "tenant-idem.1" });
       const first = await lifecycle.create(bench.ctx(), inputs);
       const second = await lifecycle.create(bench.ctx(), inputs);
@@ -100,20 +117,23 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
       );
     });
 
-    it("gives up after maxAttempts with a message saying a rerun is safe; the rerun finds the same pod", async () => {
+    it("gives up after maxAttempts; when the pod may exist, the clientId the message names makes a rerun safe", async () => {
       const inputs = await checked({ name: "persistent" });
       bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
       // The listing that looks for a pod left behind fails too, so the pod stays (see the tests below for
-      // the clean-up) and the message tells how to make a rerun safe: keep this clientId.
+      // the clean-up) and the message tells how to make a rerun safe: give this Pod that clientId.
       bench.emu.faults.add({ method: "GET", path: "/v0/pods", status: 503 });
       const e = await rejection(lifecycle.create(bench.ctx(), inputs));
       assert.ok(AgentMailError.isInstance(e));
       assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
       assert.match(e.message, /Creating pod "persistent" failed 4 times; the last time: .*answered 503/);
-      assert.match(e.message, /running again is safe/);
+      const clientId = /set clientId: "(pulumi-[0-9a-f]{32})" on this Pod: then running again is safe/.exec(
+        e.message,
+      )?.[1];
+      assert.ok(clientId, e.message);
       assert.equal(podsNamed("persistent").length, 1);
       bench.emu.faults.clear();
-      const again = await lifecycle.create(bench.ctx(), inputs);
+      const again = await lifecycle.create(bench.ctx(), { ...inputs, clientId });
       assert.deepEqual(
         podsNamed("persistent").map((p) => p.pod_id),
         [again.id],
@@ -122,9 +142,10 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
 
     it("after every attempt failed ambiguously, deletes the pod one of them created: no pod left behind", async () => {
       const inputs = await checked({ name: "left-behind" });
-      const clientId = inputs["clientId"] as string;
       bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
       const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      const clientId = /client_id "(pulumi-[0-9a-f]{32})"/.exec(e.message)?.[1];
+      assert.ok(clientId, e.message);
       assert.ok(AgentMailError.isInstance(e));
       assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
       assert.match(e.message, /Creating pod "left-behind" failed 4 times; the last time: .*answered 503/);
@@ -169,10 +190,12 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
 
     it("when the listing fails too, names the pod that may exist (name and client_id) and how to remove it", async () => {
       const inputs = await checked({ name: "unknown-fate" });
-      const clientId = inputs["clientId"] as string;
       bench.emu.faults.add({ method: "POST", path: "/v0/pods", status: 503, afterCommit: true });
       bench.emu.faults.add({ method: "GET", path: "/v0/pods", status: 503 });
       const e = await rejection(lifecycle.create(bench.ctx(), inputs));
+      const [left] = podsNamed("unknown-fate");
+      assert.ok(left, "the pod one attempt made is still there");
+      const clientId = left.client_id;
       assert.ok(AgentMailError.isInstance(e));
       assert.equal(e.code, "AGENTMAIL_CREATE_FAILED");
       assert.match(e.message, new RegExp(`so pod "unknown-fate" \\(client_id "${clientId}"\\) may exist`));

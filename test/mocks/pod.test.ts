@@ -30,7 +30,7 @@ describe("Pod under Pulumi mocks (level 3)", () => {
     await Promise.all([value(auto.podId), value(named.podId), value(fromOutput.podId)]);
     const a = registration("pod-auto");
     assert.equal(a.type, POD);
-    // Auto-naming and the clientId happen in the provider's check; the class passes the prefix.
+    // Auto-naming happens in the provider's check (the class passes the prefix), the clientId in its create.
     assert.equal(a.inputs["autoNamePrefix"], "pod-auto");
     assert.equal(a.inputs["name"], undefined);
     assert.equal(a.inputs["clientId"], undefined);
@@ -83,6 +83,15 @@ describe("Pod under Pulumi mocks (level 3)", () => {
     assert.equal(key.inputs["podId"], "pod_pod-tenant");
     assert.deepEqual(key.propertyDependencies["podId"], [pod.urn]);
     assert.ok(key.dependencies.includes(pod.urn), "the engine orders the key after the pod (and deletes it before)");
+  });
+
+  it("replaces a pod with a given clientId delete-first (the option, since --replace skips diff), unless told", async () => {
+    const given = new Pod("pod-dbr-given", { clientId: "dbr-given" });
+    const mine = new Pod("pod-dbr-mine", { clientId: pulumi.output("dbr-mine") }, { deleteBeforeReplace: false });
+    await Promise.all([value(given.podId), value(mine.podId), value(auto.podId)]);
+    assert.equal(registration("pod-dbr-given").deleteBeforeReplace, true);
+    assert.equal(registration("pod-dbr-mine").deleteBeforeReplace, false, "the user's choice stands");
+    assert.equal(registration("pod-auto").deleteBeforeReplace, undefined, "a generated clientId: create first");
   });
 
   it("passes retainOnDelete through, for pods that may still hold inboxes", async () => {

@@ -23,6 +23,8 @@ export interface Registration {
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   retainOnDelete: boolean | undefined;
+  /** The `deleteBeforeReplace` option, `undefined` when the program left it unset. */
+  deleteBeforeReplace: boolean | undefined;
 }
 
 /** Every registration so far, in order, across all the suites of the process. */
@@ -43,6 +45,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
 }
 
 class RecordingMonitor extends MockMonitor {
@@ -58,6 +62,7 @@ class RecordingMonitor extends MockMonitor {
       dependencies: req.getDependenciesList(),
       propertyDependencies,
       retainOnDelete: req.getRetainondelete(),
+      deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
     });
     return super.registerResource(req, cb);
   }

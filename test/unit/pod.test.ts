@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { check, diff, update } from "../../provider/lifecycle/pod";
-import {
-  CLIENT_ID,
-  generateClientId,
-  isGeneratedClientId,
-  validatePodInputs,
-} from "../../provider/lifecycle/podInputs";
+import { CLIENT_ID, generateClientId, validatePodInputs } from "../../provider/lifecycle/podInputs";
 import { UNKNOWN } from "../../provider/lifecycle/unknown";
 
 const state = {
@@ -68,25 +63,29 @@ describe("Pod input validation (unit)", () => {
     assert.deepEqual(failures({ name: "support team" }), [], "inner spaces are fine");
   });
 
-  it("generates client ids the API accepts, and recognizes them", () => {
+  it("generates client ids the API accepts, a new one each time", () => {
     const id = generateClientId();
     assert.match(id, CLIENT_ID);
-    assert.ok(isGeneratedClientId(id));
+    assert.match(id, /^pulumi-[0-9a-f]{32}$/);
     assert.notEqual(generateClientId(), id);
-    assert.ok(!isGeneratedClientId("tenant-42"));
   });
 });
 
 describe("Pod check and diff rules (unit)", () => {
-  it("auto-names and generates a clientId once, then keeps both", async () => {
+  it("auto-names once and keeps the name; generates no clientId (each create does)", async () => {
     const first = await check({}, { autoNamePrefix: "tenant" });
     assert.deepEqual(first.failures, []);
     assert.match(first.inputs["name"] as string, /^tenant-[0-9a-f]{7}$/);
-    assert.ok(isGeneratedClientId(first.inputs["clientId"]));
+    assert.equal(first.inputs["clientId"], undefined);
     const again = await check(first.inputs, { autoNamePrefix: "tenant" });
     assert.equal(again.inputs["name"], first.inputs["name"]);
-    assert.equal(again.inputs["clientId"], first.inputs["clientId"]);
-    assert.equal((await diff("pod_1", { ...first.inputs, podId: "pod_1" }, again.inputs)).changes, false);
+    assert.equal(again.inputs["clientId"], undefined);
+    // The state holds the clientId the create generated; inputs without one are no change.
+    assert.deepEqual(await diff("pod_1", { ...state, name: first.inputs["name"] }, again.inputs), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("keeps an explicit name and clientId as given", async () => {
@@ -95,28 +94,32 @@ describe("Pod check and diff rules (unit)", () => {
     assert.equal(r.inputs["clientId"], "support-1");
   });
 
-  it("generates a new clientId when the name changes (the replacement is created first)", async () => {
-    const first = await check({}, { name: "a", autoNamePrefix: "tenant" });
-    const renamed = await check(first.inputs, { name: "b", autoNamePrefix: "tenant" });
-    assert.notEqual(renamed.inputs["clientId"], first.inputs["clientId"]);
-    const d = await diff("pod_1", { ...first.inputs, podId: "pod_1" }, renamed.inputs);
-    assert.deepEqual(d, { changes: true, replaces: ["name", "clientId"], deleteBeforeReplace: false });
+  it("a new name replaces, creating first (the create will generate a new clientId)", async () => {
+    const renamed = await check(state, { name: "b", autoNamePrefix: "tenant" });
+    assert.equal(renamed.inputs["clientId"], undefined);
+    const d = await diff("pod_1", state, renamed.inputs);
+    assert.deepEqual(d, { changes: true, replaces: ["name"], deleteBeforeReplace: false });
   });
 
-  it("does not keep an explicit clientId once it is dropped", async () => {
-    const r = await check({ name: "a", clientId: "mine" }, { name: "a", autoNamePrefix: "tenant" });
-    assert.ok(isGeneratedClientId(r.inputs["clientId"]));
+  it("dropping a given clientId changes nothing: the pod exists, and the id only matters to a create", async () => {
+    const olds = { ...state, clientId: "mine" };
+    const r = await check(olds, { name: state.name, autoNamePrefix: "tenant" });
+    assert.equal(r.inputs["clientId"], undefined);
+    assert.deepEqual(await diff("pod_1", olds, r.inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("reports no change when nothing changed, and asks a forced replacement to delete first", async () => {
-    const r = await diff("pod_1", state, {
-      name: state.name,
-      clientId: state.clientId,
-      autoNamePrefix: "tenant",
-      __provider: "x",
-    });
-    // `pulumi up --replace` would re-send the same clientId: creating first would get the old pod back.
-    assert.deepEqual(r, { changes: false, replaces: [], deleteBeforeReplace: true });
+  it("reports no change when nothing changed, the given clientId included", async () => {
+    const r = await diff(
+      "pod_1",
+      { ...state, clientId: "mine" },
+      {
+        name: state.name,
+        clientId: "mine",
+        autoNamePrefix: "tenant",
+        __provider: "x",
+      },
+    );
+    assert.deepEqual(r, { changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
   it("replaces on name or clientId", async () => {
@@ -130,6 +133,7 @@ describe("Pod check and diff rules (unit)", () => {
   });
 
   it("treats unknown (preview) values as a possible change", async () => {
+    assert.deepEqual((await diff("pod_1", state, { name: UNKNOWN })).replaces, ["name"]);
     assert.deepEqual((await diff("pod_1", state, { name: UNKNOWN, clientId: state.clientId })).replaces, ["name"]);
     assert.deepEqual((await diff("pod_1", state, { name: state.name, clientId: UNKNOWN })).replaces, ["clientId"]);
     const checked = await check(state, { name: UNKNOWN, autoNamePrefix: "tenant" });

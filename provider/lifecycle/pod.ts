@@ -18,7 +18,7 @@ import type { LifecycleContext } from "./context";
 import { isAmbiguous } from "./createKey";
 import { nextCreateDelay } from "./backoff";
 import { confirmGone, type Witness } from "./gone";
-import { autoName } from "./naming";
+import { withName } from "./naming";
 import { compact } from "./outputs";
 import type { Failure } from "./inputs";
 import { generateClientId, validatePodInputs } from "./podInputs";
@@ -46,9 +46,7 @@ const REPLACING = ["name", "clientId"] as const;
 export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }> {
   const result = validatePodInputs(news);
   if (result.failures.length > 0) return { inputs: news, failures: result.failures };
-  const prefix = typeof news["autoNamePrefix"] === "string" ? news["autoNamePrefix"] : "pod";
-  const name = news["name"] ?? autoName(prefix, olds["name"]);
-  return { inputs: compact({ ...news, name }), failures: [] };
+  return { inputs: withName(olds, news, "pod"), failures: [] };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 } from "../agentmail/permissions";
 import { AgentMailError, isApiError } from "../agentmail/errors";
 import type { LifecycleContext } from "./context";
-import { autoName } from "./naming";
+import { withName } from "./naming";
 import { compact } from "./outputs";
 import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
@@ -46,9 +46,7 @@ const REPLACING = ["podId", "name", "permissions", "expiresAt"] as const;
 export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }> {
   const result = validatePodApiKeyInputs(news, olds);
   if (result.failures.length > 0) return { inputs: news, failures: result.failures };
-  const prefix = typeof news["autoNamePrefix"] === "string" ? news["autoNamePrefix"] : "key";
-  const name = news["name"] ?? autoName(prefix, olds["name"]);
-  return { inputs: compact({ ...news, name }), failures: [] };
+  return { inputs: withName(olds, news, "key"), failures: [] };
 }
 
 /** @internal */

@@ -10,6 +10,7 @@ import {
   IdentitySchema,
   PodListSchema,
   PodSchema,
+  RenamedKeySchema,
   type BearerKey,
   type CreatedKey,
   type Identity,
@@ -127,6 +128,17 @@ export class AgentMailClient {
       body,
       schema: CreatedKeySchema,
       permission: "api_key_create",
+    });
+  }
+
+  /** `PATCH .../api-keys/{id}` with a new `name` only (idempotent: the same rename twice is one rename). */
+  async renameApiKey(podId: string, apiKeyId: string, name: string): Promise<{ api_key_id: string; name: string }> {
+    return this.transport.send({
+      method: "PATCH",
+      path: `/v0/pods/${seg(podId)}/api-keys/${seg(apiKeyId)}`,
+      body: { name },
+      schema: RenamedKeySchema,
+      permission: "api_key_update",
     });
   }
 

@@ -78,6 +78,12 @@ export const CreatedKeySchema = z.object({
 /** @internal */
 export type CreatedKey = z.infer<typeof CreatedKeySchema>;
 
+/**
+ * The answer to Update API Key: an `ApiKey`. Only what a rename needs is required (the id and the new
+ * name); the rest is not read, so it is not held to a shape. @internal
+ */
+export const RenamedKeySchema = z.object({ api_key_id: z.string().min(1), name: z.string() }).loose();
+
 /** @internal */
 export const IdentitySchema = z.object({
   scope_type: z.enum(["organization", "pod", "inbox"]),

@@ -1,25 +1,39 @@
 /**
- * Creating a key without ever orphaning or duplicating one.
+ * Creating a key without ever orphaning one, duplicating one, or touching a key this create did not make.
  *
- * The API has no idempotency for POST /api-keys, so an answer lost after the request may have arrived
- * (5xx, timeout, reset) leaves a key in an unknown state. Retrying blindly could create a second key;
- * giving up could leave one nobody manages. Instead: list the pod's keys, revoke the ones this attempt
- * created (same name, same grant, created since the attempt began), then try again or fail cleanly.
+ * POST /api-keys has no idempotency key: an answer lost after the request may have arrived (5xx, timeout,
+ * reset) leaves a key that may or may not exist, and nothing about it says who made it. Its name, grant and
+ * creation time do not: another stack can share them, and so does the very key that `pulumi up --replace`
+ * is replacing (the engine creates the replacement from the same checked inputs, so the same name).
+ *
+ * So each create makes its key under a one-off claim name (`pulumi-pending-` and 128 random bits), which no
+ * other create can send, and gives it the user's name (PATCH) as soon as it holds the secret. After an
+ * ambiguous failure, the keys under this claim name are exactly this create's own: they are revoked by id
+ * and the create is tried again. Keys under any other name are never revoked here. No key is left under a
+ * claim name: if the rename fails, the key is revoked; if that fails too, the key is reported to Pulumi as
+ * created-but-failed, so the state holds it and the next run revokes it.
+ *
+ * Cost: a POST and a PATCH per create, plus a listing of the pod after an ambiguous failure. The other
+ * way to attribute, a listing of the pod before the POST, costs as much in a small pod and more in a large
+ * one, and is not exact: a key someone else creates with the same name between that listing and the
+ * POST (or one a lagging listing had not shown yet) would pass for this create's own.
  */
+import { randomBytes } from "node:crypto";
 import type { AgentMailClient, CreateApiKeyBody } from "../agentmail/client";
-import { AgentMailError, type NetworkError, type ResponseError, isApiError } from "../agentmail/errors";
-import { grantFromWire, sameGrant, type Grant } from "../agentmail/permissions";
+import { AgentMailError, type ApiError, type NetworkError, type ResponseError, isApiError } from "../agentmail/errors";
 import type { CreatedKey } from "../agentmail/schemas";
 import { responseBody } from "../agentmail/transport";
 import { nextCreateDelay } from "./backoff";
 import type { LifecycleContext } from "./context";
 import { compact } from "./outputs";
 
-/**
- * How far the server's clock may lag ours when matching `created_at` against the attempt's start.
- * @internal
- */
-export const CLOCK_SKEW_MS = 60_000;
+/** The start of every claim name: a key named so belongs to a create that is still running (or failed). */
+export const CLAIM_PREFIX = "pulumi-pending-";
+
+/** A fresh claim name: `pulumi-pending-` and 32 hex digits (128 random bits). @internal */
+export function claimName(): string {
+  return `${CLAIM_PREFIX}${randomBytes(16).toString("hex")}`;
+}
 
 /**
  * The error Pulumi's provider host reports as "created but failed to initialize": it keeps the resource,
@@ -40,8 +54,8 @@ export class InitFailedError extends AgentMailError {
 }
 
 /**
- * True for a failure after which the key may or may not exist: a 5xx, an answer lost after the request
- * may have arrived, or a 2xx whose body is unusable.
+ * True for a failure after which the request may or may not have taken effect: a 5xx, an answer lost after
+ * the request may have arrived, or a 2xx whose body is unusable.
  * @internal
  */
 export function isAmbiguous(e: unknown): boolean {
@@ -53,9 +67,23 @@ export function isAmbiguous(e: unknown): boolean {
   return false;
 }
 
+/** One create: where, what, and the claim name its attempts send. */
+interface Job {
+  readonly ctx: LifecycleContext;
+  readonly client: AgentMailClient;
+  readonly podId: string;
+  /** The name the user's key gets. */
+  readonly name: string;
+  readonly claim: string;
+  /** The checked inputs, for a created-but-failed report (they carry `__provider`). */
+  readonly inputs: Record<string, unknown>;
+  readonly began: number;
+}
+
 /**
- * One POST in the normal case. After an ambiguous failure: look for what that attempt may have made,
- * revoke it, and try again, until an attempt succeeds or `maxAttempts` or `deadlineMs` runs out.
+ * Creates the key: one POST and one PATCH in the normal case. After an ambiguous POST failure, revokes
+ * what that attempt made (found under the claim name) and tries again, until an attempt succeeds or
+ * `maxAttempts` or `deadlineMs` runs out. Resolves to the created key under the user's name.
  * @internal
  */
 export async function createKeyOnce(
@@ -63,99 +91,148 @@ export async function createKeyOnce(
   client: AgentMailClient,
   podId: string,
   body: CreateApiKeyBody & { name: string },
-  grant: Grant,
   inputs: Record<string, unknown>,
 ): Promise<CreatedKey> {
-  const began = ctx.now();
-  const leftovers = { podId, body, grant, since: began };
+  const job: Job = { ctx, client, podId, name: body.name, claim: claimName(), inputs, began: ctx.now() };
   // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
   let unaccounted = 0;
   let revoked = 0;
-  for (let attempt = 1; ; attempt++) {
+  let created: CreatedKey | undefined;
+  for (let attempt = 1; created === undefined; attempt++) {
     try {
-      const created = await client.createApiKey(podId, body);
-      if (unaccounted > 0) {
-        // A failed attempt may have committed after it was checked: one more look, best effort.
-        await revokeLeftovers(client, leftovers, unaccounted, created.api_key_id).catch(() => 0);
-      }
-      return created;
+      created = await client.createApiKey(podId, { ...body, name: job.claim });
     } catch (e) {
-      const createdId = createdIdOf(e);
-      if (createdId !== undefined) throw initFailure(e as Error, createdId, inputs);
+      const madeId = createdIdOf(e);
+      // The answer names the key it made: that key is this attempt's, whatever else is wrong with the answer.
+      if (madeId !== undefined) throw await revokeOwn(job, madeId, e as Error, "its answer was unusable");
       if (!isAmbiguous(e)) throw e;
       unaccounted++;
       try {
-        const found = await revokeLeftovers(client, leftovers, unaccounted);
+        const found = await revokeClaimed(job);
         revoked += found;
-        unaccounted -= found;
+        unaccounted = Math.max(0, unaccounted - found);
       } catch (cleanup) {
-        throw unverified(podId, body.name, e as Error, cleanup as Error);
+        throw unverified(job, e as Error, cleanup as Error);
       }
-      const delay = nextCreateDelay(client.transport.policy, attempt, ctx.now() - began);
-      if (delay === undefined) {
-        throw new AgentMailError(
-          "AGENTMAIL_CREATE_FAILED",
-          `Creating key "${body.name}" in pod ${podId} failed ${attempt} times; the last time: ${(e as Error).message} ` +
-            `No key was left behind (${revoked} created by the failed attempts and revoked), unless AgentMail ` +
-            `commits one after it was looked for: if a key named "${body.name}" appears later, revoke it. Run again later.`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, delay));
+      const delay = nextCreateDelay(client.transport.policy, attempt, ctx.now() - job.began);
+      if (delay === undefined) throw exhausted(job, attempt, e as Error, revoked, unaccounted);
+      await sleep(delay);
     }
   }
-}
-
-/** What the failed attempts sent, and since when they ran. */
-interface Attempts {
-  readonly podId: string;
-  readonly body: CreateApiKeyBody & { name: string };
-  readonly grant: Grant;
-  readonly since: number;
+  if (unaccounted > 0) {
+    // A failed attempt may have committed after it was looked for: look once more, now that one succeeded.
+    try {
+      await revokeClaimed(job, created.api_key_id);
+    } catch (cleanup) {
+      // Keep no key while one of this create's own may be loose: the user is told, and runs again.
+      throw await revokeOwn(
+        job,
+        created.api_key_id,
+        cleanup as Error,
+        "an earlier attempt's key could not be looked for",
+      );
+    }
+  }
+  await rename(job, created.api_key_id);
+  return { ...created, name: job.name };
 }
 
 /**
- * Revokes the keys the failed attempts may have made; returns how many. A key matches on everything
- * the attempts sent (name, grant, expiry) and on its creation time, so that the key being replaced
- * (same pod, another name, grant or expiry) is never taken for one. If more keys match than the attempts
- * can have made, another key shares the name: then nothing is revoked, and the error names them all.
+ * Gives the created key the user's name. A rename is idempotent, so an ambiguous failure is simply tried
+ * again (within the same budget); any other failure revokes the key, which must not stay under the claim.
  */
-async function revokeLeftovers(client: AgentMailClient, a: Attempts, atMost: number, keep?: string): Promise<number> {
-  const keys = await client.listAllApiKeys(a.podId);
-  const expiry = (v: string | null | undefined) => (v ? Date.parse(v) : undefined);
-  const matches = keys.filter(
-    (k) =>
-      k.api_key_id !== keep &&
-      k.name === a.body.name &&
-      Date.parse(k.created_at) >= a.since - CLOCK_SKEW_MS &&
-      sameGrant(grantFromWire(k.permissions), a.grant) &&
-      expiry(k.expires_at) === expiry(a.body.expires_at),
-  );
-  if (matches.length > atMost) {
-    const listed = matches.map((k) => `${k.api_key_id} (${k.prefix}…, created ${k.created_at})`).join(", ");
-    throw new AgentMailError(
-      "AGENTMAIL_CREATE_UNVERIFIED",
-      `${matches.length} keys named "${a.body.name}" with the same permissions were created in pod ${a.podId} ` +
-        `while this create ran, more than its failed attempts can have made, so another key shares the name and ` +
-        `none was revoked: ${listed}. Keep the ones in use, revoke the others, and give keys unique names.`,
-    );
-  }
-  for (const k of matches) {
+async function rename(job: Job, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await client.deleteApiKey(a.podId, k.api_key_id);
+      const renamed = await job.client.renameApiKey(job.podId, id, job.name);
+      if (renamed.api_key_id === id && renamed.name === job.name) return;
+      throw new AgentMailError(
+        "AGENTMAIL_UNEXPECTED_RESPONSE",
+        `AgentMail answered the rename of key ${id} with key ${renamed.api_key_id} named "${renamed.name}".`,
+      );
     } catch (e) {
-      if (!isApiError(e, 404)) throw e;
+      const delay = isAmbiguous(e)
+        ? nextCreateDelay(job.client.transport.policy, attempt, job.ctx.now() - job.began)
+        : undefined;
+      if (delay === undefined) throw await revokeOwn(job, id, e as Error, "it could not be given its name");
+      await sleep(delay);
     }
   }
-  return matches.length;
 }
 
-function unverified(podId: string, name: string, failure: Error, cleanup: Error): AgentMailError {
-  if (AgentMailError.isInstance(cleanup) && cleanup.code === "AGENTMAIL_CREATE_UNVERIFIED") return cleanup;
+/**
+ * Revokes the keys under this create's claim name (except `keep`); returns how many. Nothing else is
+ * touched: no other create sends this name.
+ */
+async function revokeClaimed(job: Job, keep?: string): Promise<number> {
+  const keys = await job.client.listAllApiKeys(job.podId);
+  const mine = keys.filter((k) => k.name === job.claim && k.api_key_id !== keep);
+  for (const k of mine) await revoke(job, k.api_key_id);
+  return mine.length;
+}
+
+async function revoke(job: Job, id: string): Promise<void> {
+  try {
+    await job.client.deleteApiKey(job.podId, id);
+  } catch (e) {
+    if (!isApiError(e, 404)) throw e;
+  }
+}
+
+/**
+ * Revokes a key this create made and returns the error to throw: the create failed, and nothing is left.
+ * If the revoke fails too, the key is reported as created-but-failed (Pulumi keeps it in state, without its
+ * secret, and the next run replaces it, revoking this one).
+ */
+async function revokeOwn(job: Job, id: string, cause: Error, why: string): Promise<AgentMailError> {
+  const what = `Key "${job.name}" was created in pod ${job.podId} (${id}), but ${why}: ${cause.message}`;
+  try {
+    await revoke(job, id);
+  } catch (revokeError) {
+    const properties = compact({ ...job.inputs, apiKeyId: id });
+    return new InitFailedError(
+      id,
+      properties,
+      `${what} Revoking it failed too (${(revokeError as Error).message}); ` +
+        "it is kept in the state, and the next `pulumi up` replaces it and revokes this one.",
+    );
+  }
+  return new AgentMailError(
+    "AGENTMAIL_CREATE_FAILED",
+    `${what} It was revoked, so no key was left behind.${renameHint(cause)} Run again.`,
+  );
+}
+
+/** Creating a key also renames it: a credential without `api_key_update` fails there, and should be told why. */
+function renameHint(cause: Error): string {
+  if (!isApiError(cause, 403) || (cause as ApiError).request.method !== "PATCH") return "";
+  return (
+    " Creating a key needs the api_key_update permission as well as api_key_create: each key is created under " +
+    "a one-off name and then renamed, so that a failed create can tell its own keys from everyone else's."
+  );
+}
+
+function exhausted(job: Job, attempts: number, last: Error, revoked: number, unaccounted: number): AgentMailError {
+  const late =
+    unaccounted > 0
+      ? ` If AgentMail commits one of them later, it appears in pod ${job.podId} named "${job.claim}": no resource ` +
+        "owns it, revoke it."
+      : "";
+  return new AgentMailError(
+    "AGENTMAIL_CREATE_FAILED",
+    `Creating key "${job.name}" in pod ${job.podId} failed ${attempts} times; the last time: ${last.message} ` +
+      `No key was left behind (${revoked} made by the failed attempts, found under their one-off name, and ` +
+      `revoked), and no other key was touched.${late} Run again later.`,
+  );
+}
+
+function unverified(job: Job, failure: Error, cleanup: Error): AgentMailError {
   return new AgentMailError(
     "AGENTMAIL_CREATE_UNVERIFIED",
-    `Creating key "${name}" in pod ${podId} failed in a way that may have created it ` +
-      `(${failure.message}), and the check for it failed too (${cleanup.message}). ` +
-      `A key named "${name}" may exist in pod ${podId}: revoke it in the AgentMail console, then run again.`,
+    `Creating key "${job.name}" in pod ${job.podId} failed in a way that may have created it ` +
+      `(${failure.message}), and looking for it failed too (${cleanup.message}). If a key named "${job.claim}" ` +
+      `exists in pod ${job.podId}, this create made it and no resource owns it: revoke it, then run again. ` +
+      "No other key was touched.",
   );
 }
 
@@ -167,13 +244,6 @@ function createdIdOf(e: unknown): string | undefined {
   return typeof id === "string" && id !== "" ? id : undefined;
 }
 
-/**
- * A 2xx answer that names the new key's id but is otherwise unusable: the key exists. Report it as
- * created-but-failed so that Pulumi keeps it in state; the next run replaces it (its secret is
- * deliberately not kept) and revokes this one. The properties carry `__provider` (from the inputs) so
- * that a later delete can load the provider.
- */
-function initFailure(e: Error, id: string, inputs: Record<string, unknown>): InitFailedError {
-  const properties = compact({ ...inputs, apiKeyId: id });
-  return new InitFailedError(id, properties, `${e.message} Key ${id} was created; the next \`pulumi up\` replaces it.`);
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -104,7 +104,7 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const client = ctx.client();
   let created: CreatedKey;
   try {
-    created = await createKeyOnce(ctx, client, podId, body, grant, inputs);
+    created = await createKeyOnce(ctx, client, podId, body, inputs);
   } finally {
     // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
     ctx.listings?.invalidate(client, podId);

@@ -142,7 +142,46 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     for (const s of secrets) assert.ok(!e.details.includes(s));
   });
 
-  it("a create whose answer names the key but is unusable is reported as created-but-failed-to-initialize", async () => {
+  describe("a create revokes only keys its own attempts made (issue 10)", () => {
+    const live = () => fx.emu.store.apiKeys(podId).map((k) => k.api_key_id);
+    let old: string;
+    beforeEach(async () => {
+      fx.emu.faults.clear();
+      // The key in state, young: `pulumi up --replace` creates its replacement from these same checked
+      // inputs (same name, same grant), as another stack with the same name would.
+      old = (await fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs)).id;
+      fx.emu.log.clear();
+    });
+    let before: string[];
+    beforeEach(() => {
+      before = live().filter((id) => id !== old);
+    });
+    afterEach(async () => {
+      fx.emu.faults.clear();
+      for (const id of live().filter((k) => !before.includes(k))) {
+        await fx.host.delete(id, urn(TYPE, bot.name, "dev", "keys"), { ...inputs, apiKeyId: id });
+      }
+    });
+
+    it("one 503 then success: the replacement exists and the key in state was not revoked", async () => {
+      fx.emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 503, times: 1 });
+      const replacement = await fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs);
+      assert.deepEqual(live().sort(), [...before, old, replacement.id].sort());
+      assert.equal(fx.emu.log.count({ method: "DELETE" }), 0);
+    });
+
+    it("every POST failing: the create fails, and the key in state still works", async () => {
+      fx.emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 503, afterCommit: true });
+      const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+      assert.match(e.details, /failed 4 times/);
+      assert.deepEqual(live().sort(), [...before, old].sort());
+      assert.equal(fx.emu.log.count({ method: "POST" }), 4);
+      assert.equal(fx.emu.log.count({ method: "DELETE" }), 4, "each attempt's own key, and never the old one");
+      assert.ok(fx.emu.log.entries({ method: "DELETE" }).every((x) => !x.path.endsWith(`/${old}`)));
+    });
+  });
+
+  it("a create whose answer names the key but is unusable, and whose revoke fails, is reported as created-but-failed-to-initialize", async () => {
     fx.emu.faults.add({
       method: "POST",
       path: "/v0/pods/*/api-keys",
@@ -150,6 +189,7 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
       body: { api_key_id: "ak_half", name: 7 },
       times: 1,
     });
+    fx.emu.faults.add({ method: "DELETE", path: "/v0/pods/*/api-keys/*", status: 503, times: 4 });
     const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
     assert.ok(e.initFailure, "the engine gets ErrorResourceInitFailed and keeps the resource in state");
     assert.equal(e.initFailure.id, "ak_half");

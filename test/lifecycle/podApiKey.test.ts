@@ -35,13 +35,16 @@ describe("PodApiKey lifecycle against the emulator (level 2)", () => {
   }
 
   describe("create", () => {
-    it("makes exactly one POST and returns the key as the apiKey output", async () => {
+    it("makes exactly one POST and one rename, and returns the key as the apiKey output", async () => {
       const { id, outs } = await createKey({ permissions: { messageSend: true, inboxRead: false } });
-      assert.equal(bench.emu.log.count({ method: "POST" }), 1);
-      assert.equal(bench.emu.log.entries().length, 1);
+      assert.deepEqual(
+        bench.emu.log.entries().map((e) => `${e.method} ${e.path}`),
+        [`POST /v0/pods/${podId}/api-keys`, `PATCH /v0/pods/${podId}/api-keys/${id}`],
+      );
       const stored = bench.emu.store.apiKeys(podId);
       assert.equal(stored.length, 1);
       assert.equal(stored[0]!.api_key_id, id);
+      assert.equal(stored[0]!.name, outs["name"], "the key carries the user's name, not its one-off claim name");
       assert.deepEqual(stored[0]!.permissions, { message_send: true });
       assert.equal(outs["apiKeyId"], id);
       assert.match(outs["apiKey"] as string, /^am_us_/);

@@ -65,17 +65,6 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     }
   });
 
-  it("never revokes another live key that shares the name: refuses and names every candidate", async () => {
-    const a = await lifecycle.create(bench.ctx(), inputs("shared-name"));
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true, times: 1 });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs("shared-name")));
-    assert.match(e.message, /2 keys named "shared-name" with the same permissions were created/);
-    assert.match(e.message, /none was revoked/);
-    assert.ok(e.message.includes(a.id), "names the existing key");
-    assert.ok(liveIds().includes(a.id), "the other resource's key still works");
-    assert.equal(liveIds().length, 2);
-  });
-
   it("a failed attempt's key that the first check missed is revoked once a retry succeeds", async () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
     // The first look finds nothing (as if the failed attempt had not committed yet)...
@@ -97,19 +86,54 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true });
     const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
     assert.match(e.message, /failed 4 times; the last time: AgentMail POST .* answered 503/);
-    assert.match(e.message, /No key was left behind \(4 created by the failed attempts and revoked\)/);
+    assert.match(e.message, /No key was left behind \(4 made by the failed attempts, found under their one-off name/);
     assert.deepEqual(liveIds(), []);
+    assert.equal(bench.emu.log.count({ method: "POST" }), 4);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 4, "each attempt's key revoked, once");
   });
 
   it("an ambiguous create whose check fails too says exactly what may be left", async () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
     bench.emu.faults.add({ method: "GET", path: KEYS, status: 503 });
     const e = await rejection(lifecycle.create(bench.ctx(), inputs("agent-abcdef0")));
-    assert.match(e.message, /A key named "agent-abcdef0" may exist in pod /);
-    assert.match(e.message, /revoke it/);
+    const [left] = bench.emu.store.apiKeys(podId);
+    assert.ok(left !== undefined, "the failed attempt's key is there, unrevoked");
+    assert.ok(
+      e.message.includes(`If a key named "${left.name}" exists in pod ${podId}, this create made it`),
+      "names the one key it may have left, by the name it has",
+    );
+    assert.match(e.message, /revoke it, then run again\. No other key was touched\./);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
-  it("a 2xx naming the key's id but otherwise unusable is reported as created-but-failed-to-initialize", async () => {
+  it("a 2xx naming the key's id but otherwise unusable: that key, and only it, is revoked, and the create fails", async () => {
+    // As if the POST had made this key and then answered with a body that does not fit.
+    const made = bench.emu.store.createApiKey(podId, { name: "pulumi-pending-0123456789abcdef0123456789abcdef" });
+    const other = bench.emu.store.createApiKey(podId, { name: "agent-1234567" });
+    bench.emu.faults.add({
+      method: "POST",
+      path: KEYS,
+      status: 200,
+      body: { api_key_id: made.api_key_id, name: 42 },
+      times: 1,
+    });
+    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    assert.ok(!(e instanceof InitFailedError));
+    assert.match(e.message, /answered 200 with an unexpected body/);
+    assert.match(e.message, /It was revoked, so no key was left behind/);
+    assert.deepEqual(liveIds(), [other.api_key_id]);
+    assert.equal(
+      bench.emu.log.count({ method: "POST" }),
+      1,
+      "an answer of the wrong shape is not retried into more keys",
+    );
+    assert.deepEqual(
+      bench.emu.log.entries({ method: "DELETE" }).map((x) => x.path),
+      [`/v0/pods/${podId}/api-keys/${made.api_key_id}`],
+    );
+  });
+
+  it("...and when that revoke fails too, it is reported as created-but-failed-to-initialize, so the state keeps it", async () => {
     bench.emu.faults.add({
       method: "POST",
       path: KEYS,
@@ -117,12 +141,14 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
       body: { api_key_id: "key_half", name: 42 },
       times: 1,
     });
+    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
     const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
     assert.ok(e instanceof InitFailedError);
     assert.equal(e.id, "key_half");
     assert.equal(e.properties["apiKeyId"], "key_half");
     assert.equal(e.properties["__provider"], "shim", "a later delete can load the provider");
     assert.equal(e.properties["apiKey"], undefined);
+    assert.match(e.message, /the next `pulumi up` replaces it/);
     const d = await lifecycle.diff("key_half", e.properties, inputs());
     assert.deepEqual(d.replaces, ["apiKey"], "the next up replaces the half-created key");
   });

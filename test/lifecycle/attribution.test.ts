@@ -1,0 +1,155 @@
+/**
+ * Level 2, issue 10 item 1: a create revokes only keys that one of its own attempts made. Every scenario
+ * the review reproduced (two stacks sharing a name, `pulumi up --replace` of a young key) is run with
+ * the faults that used to make the create revoke someone else's live key, and the emulator's keys and
+ * request log are counted afterwards. After every test, no key may be left under a one-off claim name.
+ */
+import assert from "node:assert/strict";
+import * as lifecycle from "../../provider/lifecycle/podApiKey";
+import { CLAIM_PREFIX, InitFailedError } from "../../provider/lifecycle/createKey";
+import { startBench, rejection, type Bench } from "./setup";
+
+const KEYS = "/v0/pods/*/api-keys";
+const KEY = "/v0/pods/*/api-keys/*";
+
+describe("PodApiKey create: exact attribution after an ambiguous failure (level 2)", () => {
+  let bench: Bench;
+  let podId: string;
+
+  before(async () => {
+    bench = await startBench();
+  });
+  after(() => bench.close());
+  beforeEach(() => {
+    podId = bench.emu.store.createPod({ name: "attribution" }).pod_id;
+    bench.emu.log.clear();
+    bench.emu.faults.clear();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state !== "passed") return;
+    const claimed = bench.emu.store.apiKeys(podId).filter((k) => k.name.startsWith(CLAIM_PREFIX));
+    assert.deepEqual(claimed, [], "no key is ever left under a one-off claim name");
+  });
+
+  // Checked inputs as two stacks produce them for the same name (e.g. examples/rotation with the same date),
+  // and as `pulumi up --replace` sends them: the replacement's create gets the live key's own inputs.
+  const inputs = { podId: "", name: "rotation-2026-12-01", permissions: { messageSend: true }, __provider: "shim" };
+  const checked = () => ({ ...inputs, podId });
+  const live = () =>
+    bench.emu.store
+      .apiKeys(podId)
+      .map((k) => k.api_key_id)
+      .sort();
+  const deleted = () => bench.emu.log.entries({ method: "DELETE" }).map((e) => e.path.split("/").pop());
+
+  for (const [label, fault] of [
+    ["a 503 that committed nothing", { status: 503 }],
+    ["a 503 after commit", { status: 503, afterCommit: true }],
+    ["a reset after commit", { destroy: true, afterCommit: true }],
+  ] as const) {
+    it(`another stack's live key of the same name and grant survives ${label}`, async () => {
+      const a = await lifecycle.create(bench.ctx(), checked());
+      bench.emu.log.clear();
+      bench.emu.faults.add({ method: "POST", path: KEYS, times: 1, ...fault });
+      const b = await lifecycle.create(bench.ctx(), checked());
+      assert.deepEqual(live(), [a.id, b.id].sort(), "both stacks' keys are live, and nothing else");
+      assert.ok(!deleted().includes(a.id), "stack A's key was never revoked");
+      assert.equal(bench.emu.log.count({ method: "POST" }), 2);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), "afterCommit" in fault ? 1 : 0, "only B's own leftover");
+      assert.equal(bench.emu.store.apiKeys(podId).find((k) => k.api_key_id === b.id)?.name, inputs.name);
+    });
+  }
+
+  it("--replace of a young key with every POST failing: the create fails, and the key in state still works", async () => {
+    const old = await lifecycle.create(bench.ctx(), checked());
+    bench.emu.log.clear();
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503 });
+    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    assert.match(e.message, /failed 4 times/);
+    assert.match(e.message, /no other key was touched/);
+    assert.deepEqual(live(), [old.id]);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+  });
+
+  it("--replace of a young key with every POST committing and failing: only the attempts' keys are revoked", async () => {
+    const old = await lifecycle.create(bench.ctx(), checked());
+    bench.emu.log.clear();
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true });
+    await rejection(lifecycle.create(bench.ctx(), checked()));
+    assert.deepEqual(live(), [old.id]);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 4, "the four attempts' keys, each once");
+    assert.ok(!deleted().includes(old.id));
+  });
+
+  it("--replace of a young key with one 503 then success: the old key is left for the engine to delete", async () => {
+    const old = await lifecycle.create(bench.ctx(), checked());
+    bench.emu.log.clear();
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, times: 1 });
+    const replacement = await lifecycle.create(bench.ctx(), checked());
+    assert.deepEqual(live(), [old.id, replacement.id].sort());
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+  });
+
+  it("an attempt's key that the first look missed is revoked by the look after the successful retry", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    // The first look finds nothing (as if the failed attempt had not committed yet, or the listing lagged).
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    const other = bench.emu.store.createApiKey(podId, { name: inputs.name });
+    const { id } = await lifecycle.create(bench.ctx(), checked());
+    assert.deepEqual(live(), [id, other.api_key_id].sort());
+    assert.equal(bench.emu.log.count({ method: "GET" }), 2);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+  });
+
+  it("when that second look fails, the create says so and keeps no key: no orphan nobody is told about", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 403, code: "forbidden" });
+    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    assert.match(e.message, /an earlier attempt's key could not be looked for/);
+    assert.match(e.message, /It was revoked, so no key was left behind/);
+    // The retry's key was revoked; the first attempt's key, which nothing found, is still there: the test
+    // clears it so that afterEach checks only what the create itself left.
+    const left = bench.emu.store.apiKeys(podId);
+    assert.equal(left.length, 1);
+    assert.equal(bench.emu.log.count({ method: "POST" }), 2);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    bench.emu.faults.clear();
+    await bench.ctx().client().deleteApiKey(podId, left[0]!.api_key_id);
+  });
+
+  it("a rename lost after commit is tried again: one key, under the user's name", async () => {
+    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 503, afterCommit: true, times: 1 });
+    const { id, outs } = await lifecycle.create(bench.ctx(), checked());
+    assert.deepEqual(live(), [id]);
+    assert.equal(outs["name"], inputs.name);
+    assert.equal(bench.emu.log.count({ method: "PATCH" }), 2);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+  });
+
+  it("a credential that may not rename keys: the key is revoked, and the error names api_key_update", async () => {
+    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 403, code: "missing_permission" });
+    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    assert.match(e.message, /It was revoked, so no key was left behind/);
+    assert.match(e.message, /needs the api_key_update permission as well as api_key_create/);
+    assert.deepEqual(live(), []);
+    assert.equal(bench.emu.log.count({ method: "PATCH" }), 1, "a 403 is not retried");
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+  });
+
+  it("a rename that fails and a revoke that fails: created-but-failed, so the state holds the key", async () => {
+    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 400, code: "validation_error" });
+    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
+    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    assert.ok(e instanceof InitFailedError);
+    const [key] = bench.emu.store.apiKeys(podId);
+    assert.equal(e.id, key?.api_key_id);
+    assert.equal(e.properties["apiKeyId"], key?.api_key_id);
+    assert.equal(e.properties["apiKey"], undefined, "no secret in the properties the engine keeps");
+    bench.emu.faults.clear();
+    // What the next `up` does with that state: replace it, then delete the old resource by its id.
+    assert.deepEqual((await lifecycle.diff(e.id, e.properties, checked())).replaces, ["apiKey"]);
+    await lifecycle.remove(bench.ctx(), e.id, e.properties);
+    assert.deepEqual(live(), []);
+  });
+});

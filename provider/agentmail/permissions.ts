@@ -158,3 +158,23 @@ export function grantToObject(grant: Grant): Partial<Record<PermissionName, bool
   if (grant === "all") return undefined;
   return Object.fromEntries(grant.map((p) => [p, true]));
 }
+
+/**
+ * How a created key's grant differs from an allowlist that was asked (wire names both): the names asked
+ * but not granted (AgentMail silently drops names it does not know) and the names granted but not asked.
+ * A full-access ask (`asked` undefined) has no list to compare, and an answer without `permissions` shows
+ * nothing to compare: both give no difference.
+ * @internal
+ */
+export function grantShortfall(
+  asked: Readonly<Record<string, boolean>> | undefined,
+  granted: Readonly<Record<string, unknown>> | undefined | null,
+): { missing: string[]; extra: string[] } {
+  if (asked === undefined || granted === undefined || granted === null) return { missing: [], extra: [] };
+  const wanted = Object.keys(asked).filter((k) => asked[k] === true);
+  const got = Object.keys(granted).filter((k) => granted[k] === true);
+  return {
+    missing: wanted.filter((k) => !got.includes(k)).map(toCamel),
+    extra: got.filter((k) => !wanted.includes(k)).map(toCamel),
+  };
+}

@@ -21,6 +21,7 @@
 import { randomBytes } from "node:crypto";
 import type { AgentMailClient, CreateApiKeyBody } from "../agentmail/client";
 import { AgentMailError, type ApiError, type NetworkError, type ResponseError, isApiError } from "../agentmail/errors";
+import { grantShortfall } from "../agentmail/permissions";
 import type { CreatedKey } from "../agentmail/schemas";
 import { responseBody } from "../agentmail/transport";
 import { nextCreateDelay } from "./backoff";
@@ -133,6 +134,12 @@ export async function createKeyOnce(
       );
     }
   }
+  const shortfall = grantShortfall(body.permissions, created.permissions);
+  if (shortfall.missing.length > 0 || shortfall.extra.length > 0) {
+    const cause = new AgentMailError("AGENTMAIL_GRANT_MISMATCH", describeShortfall(shortfall));
+    const advice = shortfall.missing.length > 0 ? FIX_MISSING : FIX_EXTRA;
+    throw await revokeOwn(job, created.api_key_id, cause, "AgentMail granted other permissions than asked", advice);
+  }
   await rename(job, created.api_key_id);
   return { ...created, name: job.name };
 }
@@ -184,7 +191,13 @@ async function revoke(job: Job, id: string): Promise<void> {
  * If the revoke fails too, the key is reported as created-but-failed (Pulumi keeps it in state, without its
  * secret, and the next run replaces it, revoking this one).
  */
-async function revokeOwn(job: Job, id: string, cause: Error, why: string): Promise<AgentMailError> {
+async function revokeOwn(
+  job: Job,
+  id: string,
+  cause: Error,
+  why: string,
+  advice = "Run again.",
+): Promise<AgentMailError> {
   const what = `Key "${job.name}" was created in pod ${job.podId} (${id}), but ${why}: ${cause.message}`;
   try {
     await revoke(job, id);
@@ -199,7 +212,7 @@ async function revokeOwn(job: Job, id: string, cause: Error, why: string): Promi
   }
   return new AgentMailError(
     "AGENTMAIL_CREATE_FAILED",
-    `${what} It was revoked, so no key was left behind.${renameHint(cause)} Run again.`,
+    `${what} It was revoked, so no key was left behind.${renameHint(cause)} ${advice}`,
   );
 }
 
@@ -210,6 +223,22 @@ function renameHint(cause: Error): string {
     " Creating a key needs the api_key_update permission as well as api_key_create: each key is created under " +
     "a one-off name and then renamed, so that a failed create can tell its own keys from everyone else's."
   );
+}
+
+const FIX_EXTRA =
+  "A key with more than it was asked for is never kept. AgentMail's answer disagrees with its documentation: " +
+  "upgrade pulumi-agentmail, or report the issue.";
+const FIX_MISSING =
+  "AgentMail silently drops permission names it does not know: this package's list of names is ahead of " +
+  "the service (a name it has not shipped yet, such as messageReply or podUpdate, which no published " +
+  "AgentMail SDK lists), or the name was retired. Remove those names from `permissions`, or upgrade " +
+  "pulumi-agentmail if AgentMail renamed them.";
+
+function describeShortfall(s: { missing: string[]; extra: string[] }): string {
+  const parts: string[] = [];
+  if (s.missing.length > 0) parts.push(`asked for but not granted: ${s.missing.join(", ")}`);
+  if (s.extra.length > 0) parts.push(`granted but not asked for: ${s.extra.join(", ")}`);
+  return `${parts.join("; ")}.`;
 }
 
 function exhausted(job: Job, attempts: number, last: Error, revoked: number, unaccounted: number): AgentMailError {

@@ -5,6 +5,7 @@ import {
   grantFromWire,
   grantOf,
   grantToObject,
+  grantShortfall,
   grantToWire,
   sameGrant,
   toCamel,
@@ -63,5 +64,25 @@ describe("permissions (unit)", () => {
     assert.equal(grantFromWire(undefined), "all");
     assert.deepEqual(grantToObject(["messageSend"]), { messageSend: true });
     assert.equal(grantToObject("all"), undefined);
+  });
+
+  it("grantShortfall: names asked but not granted and granted but not asked, by wire name; nothing to compare for full access", () => {
+    const asked = { message_send: true, message_reply: true, inbox_read: false };
+    assert.deepEqual(grantShortfall(asked, { message_send: true }), { missing: ["messageReply"], extra: [] });
+    assert.deepEqual(grantShortfall(asked, { message_send: true, message_reply: true, inbox_read: false }), {
+      missing: [],
+      extra: [],
+    });
+    assert.deepEqual(grantShortfall({ message_send: true }, { message_send: true, inbox_read: true }), {
+      missing: [],
+      extra: ["inboxRead"],
+    });
+    assert.deepEqual(
+      grantShortfall(undefined, { message_send: true }),
+      { missing: [], extra: [] },
+      "full access asked",
+    );
+    assert.deepEqual(grantShortfall(asked, undefined), { missing: [], extra: [] }, "an answer without permissions");
+    assert.deepEqual(grantShortfall({}, {}), { missing: [], extra: [] });
   });
 });

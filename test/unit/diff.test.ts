@@ -87,7 +87,7 @@ describe("PodApiKey diff and check rules (unit)", () => {
     assert.equal(again.inputs["name"], name);
     // An explicit name wins; dropping it later picks a fresh auto-name rather than keeping the explicit one.
     assert.equal((await check({}, { podId: "p", name: "given", autoNamePrefix: "bot" })).inputs["name"], "given");
-    assert.notEqual(autoName("bot", "given"), "given");
+    assert.notEqual(autoName("bot", { name: "given", __defaults: [] }), "given");
   });
 
   it("check returns failures, not exceptions, and strips undefined inputs", async () => {

@@ -22,11 +22,7 @@ const AUTO_NAME = /^.+-[0-9a-f]{7}$/;
  * The name to default to: the old auto-name when the old inputs hold one, else `<prefix>-<7 hex>`.
  * @internal
  */
-export function autoName(
-  prefix: string,
-  olds: Record<string, unknown>,
-  random: () => string = defaultSuffix,
-): string {
+export function autoName(prefix: string, olds: Record<string, unknown>, random: () => string = defaultSuffix): string {
   return keptAutoName(olds) ?? `${prefix}-${random()}`;
 }
 

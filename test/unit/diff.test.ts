@@ -77,6 +77,9 @@ describe("PodApiKey diff and check rules (unit)", () => {
       permissions: { messageSend: true },
     });
     assert.deepEqual(r.replaces, ["apiKey"]);
+    // Whatever else the state lacks: a state of the inputs alone (an imported pending create) has no apiKeyId either.
+    const { apiKeyId: _id, ...inputsAlone } = withoutSecret;
+    assert.deepEqual((await diff("key_1", inputsAlone, inputsAlone)).replaces, ["apiKey"]);
   });
 
   it("auto-names once and keeps the name on later checks", async () => {

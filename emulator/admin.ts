@@ -11,12 +11,16 @@
  * - `DELETE /__emulator/log`         -> 204
  * - `GET    /__emulator/state`       pods and key metadata, no secrets
  * - `POST   /__emulator/reset`       store back to a lone "Default Pod", no faults, empty log -> 204
+ * - `GET    /__emulator/settings`    -> the settings (`EmulatorSettings`)
+ * - `PATCH  /__emulator/settings`    body: some settings, e.g. `{ "listingLagMs": 5000 }` -> the settings; 400 and
+ *                                    no change when any member is invalid
  */
 import type { Credential } from "./auth";
 import type { Reply } from "./context";
 import { fail, invalid } from "./errors";
 import type { FaultInfo, FaultRule } from "./faults";
 import type { ServerParts } from "./server";
+import { patchSettings } from "./settings";
 import { parseJsonObject } from "./validation";
 
 /** One admin request, as `handleAdmin` sees it. */
@@ -52,6 +56,11 @@ export function handleAdmin(req: AdminRequest): Reply {
       return { status: 204 };
     case "GET /__emulator/state":
       return { status: 200, body: state.store.state() };
+    case "GET /__emulator/settings":
+      return { status: 200, body: state.settings };
+    case "PATCH /__emulator/settings":
+      patchSettings(state.settings, parseJsonObject(req.body));
+      return { status: 200, body: state.settings };
     case "POST /__emulator/reset":
       state.store.reset();
       faults.clear();

@@ -6,7 +6,9 @@
  * - `permissions` omitted on create = every permission, and the field is then omitted from answers; an object is
  *   stored and echoed as sent minus unknown names (so `false` fields are echoed too);
  * - a key cannot be given (on create or update) a permission its creator lacks: 403 `permission_escalation`;
- * - a key without a `name` is called "API Key".
+ * - a key without a `name` is called "API Key";
+ * - with `settings.listingLagMs`, keys younger than that are left out of listings (a lagging index), while the key
+ *   itself works at once: what a client must not mistake for "revoked".
  */
 import { requirePermission } from "./auth";
 import type { EmulatorSettings, Handler, RequestContext } from "./context";
@@ -24,7 +26,9 @@ export const listApiKeys: Handler = (ctx) => {
   const pod = findPod(ctx);
   const { settings, tokens } = ctx.state;
   const limit = parseLimit(ctx.query.get("limit"), settings.defaultPageLimit, settings.maxPageLimit);
-  const page = cutPage([...pod.keys.values()].reverse(), {
+  const lag = settings.listingLagMs;
+  const listed = [...pod.keys.values()].filter((k) => lag <= 0 || ctx.nowMs - Date.parse(k.created_at) >= lag);
+  const page = cutPage(listed.reverse(), {
     tokens,
     list: `keys:${pod.pod_id}`,
     token: ctx.query.get("page_token"),

@@ -3,7 +3,8 @@
  * Ctrl-C (SIGINT) or SIGTERM.
  *
  * Flags: `--port N` (default 0: a free port), `--host H` (default 127.0.0.1), `--api-key K` (the organization
- * key; default generated), `--empty-pages` (insert empty pages in lists).
+ * key; default generated), `--empty-pages` (insert empty pages in lists), `--listing-lag-ms N` (leave keys younger
+ * than N ms out of key listings).
  */
 import { startEmulator, type EmulatorOptions } from "./index";
 
@@ -33,9 +34,18 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
       case "--empty-pages":
         options.emptyPages = true;
         break;
+      case "--listing-lag-ms": {
+        const raw = value();
+        const lag = Number(raw);
+        if (!Number.isFinite(lag) || lag < 0) throw new Error(`invalid --listing-lag-ms: ${raw} (0 or more ms)`);
+        options.listingLagMs = lag;
+        break;
+      }
       case "--help":
       case "-h":
-        process.stdout.write("usage: emulator [--port N] [--host H] [--api-key K] [--empty-pages]\n");
+        process.stdout.write(
+          "usage: emulator [--port N] [--host H] [--api-key K] [--empty-pages] [--listing-lag-ms N]\n",
+        );
         process.exit(0);
         break;
       default:

@@ -23,6 +23,11 @@ export interface EmulatorSettings {
    * true, the other plausible form, so that clients can be tested against both.
    */
   fullAccessPermissions: "omit" | "all";
+  /**
+   * Keys younger than this many ms (by the emulator's clock) are left out of key listings, as a real service's
+   * listings may lag behind its creates; the keys themselves work (as credentials, by id) at once. 0: no lag.
+   */
+  listingLagMs: number;
 }
 
 /** Shared by every request. */

@@ -16,6 +16,7 @@ import { newApiKeyId, newSecret, regionOf } from "./ids";
 import { MemoryLog, type RequestLog } from "./log";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PageTokens } from "./pagination";
 import { EmulatorServer } from "./server";
+import { settingProblem } from "./settings";
 import { MemoryStore } from "./store";
 import type { EmulatorStore } from "./storeView";
 
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   logLimit?: number;
   /** How answers show a full-access key's permissions (see `EmulatorSettings`); default "omit". */
   fullAccessPermissions?: "omit" | "all";
+  /** Leave keys younger than this many ms (by `clock`) out of key listings (see `EmulatorSettings`); default 0. */
+  listingLagMs?: number;
   /**
    * The emulator's clock, in ms since the epoch: creation times, `expires_at` checks, `used_at` and the log's
    * `startedAt`. Default `Date.now`. A test can pass a settable clock to expire a key without waiting; fault
@@ -63,7 +66,7 @@ export interface Emulator {
   readonly log: RequestLog;
   /** Fault injection. */
   readonly faults: FaultControls;
-  /** Behaviour that may be changed while running (page sizes, empty pages, quotas). */
+  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag). */
   readonly settings: EmulatorSettings;
   /** Closes the server and every open connection (keep-alive, hanging or in flight); idempotent. */
   stop(): Promise<void>;
@@ -77,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     emptyPages: options.emptyPages ?? false,
     limits: { ...options.limits },
     fullAccessPermissions: options.fullAccessPermissions ?? "omit",
+    listingLagMs: options.listingLagMs ?? 0,
   };
   if (!(Number.isInteger(settings.maxPageLimit) && settings.maxPageLimit >= 1)) {
     throw new RangeError("maxPageLimit must be a positive integer");
@@ -87,6 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (settings.defaultPageLimit > settings.maxPageLimit) {
     throw new RangeError("defaultPageLimit must not exceed maxPageLimit");
   }
+  const lagProblem = settingProblem("listingLagMs", settings.listingLagMs);
+  if (lagProblem !== undefined) throw new RangeError(lagProblem);
   const orgApiKey = options.orgApiKey ?? newSecret("us");
   if (orgApiKey === "") throw new RangeError("orgApiKey must not be empty");
   const organizationId = options.organizationId ?? randomUUID();

@@ -7,7 +7,7 @@
 import type { AgentMailClient } from "../agentmail/client";
 import { AgentMailError, isApiError } from "../agentmail/errors";
 import { keyHint } from "../agentmail/redact";
-import { IdentitySchema } from "../agentmail/schemas";
+import { IdentitySchema, type Identity } from "../agentmail/schemas";
 
 /** What the state remembers that can vouch for a resource independently of the credential in use. */
 export interface Witness {
@@ -34,17 +34,7 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
   if (typeof witness.keySecret === "string" && witness.keySecret !== "") {
     // The key vouches for itself, whatever credential this run uses: a key that still authenticates is
     // alive, and then the 404 only means the credential cannot see its pod.
-    const self = client.transport.withCredentials({
-      apiKey: witness.keySecret,
-      baseUrl: credentials.baseUrl,
-      description: `the key itself (${keyHint(witness.keySecret)})`,
-    });
-    try {
-      await self.send({ method: "GET", path: "/v0/auth/me", schema: IdentitySchema });
-    } catch (e) {
-      if (isApiError(e, 401)) return; // revoked or expired: gone indeed
-      throw e;
-    }
+    if ((await identityOf(client, witness.keySecret)) === undefined) return; // revoked or expired: gone indeed
     throw outOfScope(
       `AgentMail answered 404 for ${what}, but the key still works: the credential in use ` +
         `(${credentials.description}) cannot see that pod, so this may not mean it is gone`,
@@ -65,6 +55,59 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
       `is scoped to ${me.scope_type} ${me.scope_id} and cannot see that pod, so this may not mean it is gone`,
     "Use an organization API key (agentmail:apiKey or AGENTMAIL_API_KEY), or a key of that pod.",
   );
+}
+
+/**
+ * What a key that its pod's listing does not show has become. The listing answered, so the credential sees the
+ * pod, but listings lag behind creates: absence alone does not prove a revoke, and dropping a live key from
+ * the state makes the next `pulumi up` create a second one beside it. Only the key's own secret can tell:
+ * "gone" when AgentMail refuses it (401: revoked or expired), "alive" when it still authenticates as this key,
+ * "unproven" when the state holds no secret to ask with. Costs one request, and only for a key not listed.
+ * @internal
+ */
+export async function unlistedKey(
+  client: AgentMailClient,
+  podId: string,
+  witness: Witness & { keyId: string },
+): Promise<"gone" | "alive" | "unproven"> {
+  const credentials = client.transport.credentials;
+  const what = `key ${witness.keyId} of pod ${podId}`;
+  if (typeof witness.endpoint === "string" && witness.endpoint !== credentials.baseUrl) {
+    // Another address's listing says nothing about this key, and its 401 would not either.
+    throw outOfScope(
+      `AgentMail at ${credentials.baseUrl} does not list ${what}, which was created through ${witness.endpoint}`,
+      "Set agentmail:baseUrl / AGENTMAIL_BASE_URL to the address it was created through.",
+    );
+  }
+  if (typeof witness.keySecret !== "string" || witness.keySecret === "") return "unproven";
+  const me = await identityOf(client, witness.keySecret);
+  if (me === undefined) return "gone";
+  const mismatch =
+    (me.api_key_id != null && me.api_key_id !== witness.keyId) || (me.pod_id != null && me.pod_id !== podId);
+  if (mismatch) {
+    throw new AgentMailError(
+      "AGENTMAIL_STATE_MISMATCH",
+      `The secret the state holds for ${what} authenticates as key ${me.api_key_id ?? "(unnamed)"} of ` +
+        `${me.scope_type} ${me.scope_id}, not as that key: the state does not describe one key. Nothing was ` +
+        "dropped from the state. Check the resource's state (pulumi stack export) before running again.",
+    );
+  }
+  return "alive";
+}
+
+/** Who `secret` authenticates as (`GET /v0/auth/me` with the key itself), or undefined when AgentMail refuses it (401). */
+async function identityOf(client: AgentMailClient, secret: string): Promise<Identity | undefined> {
+  const self = client.transport.withCredentials({
+    apiKey: secret,
+    baseUrl: client.transport.credentials.baseUrl,
+    description: `the key itself (${keyHint(secret)})`,
+  });
+  try {
+    return await self.send({ method: "GET", path: "/v0/auth/me", schema: IdentitySchema });
+  } catch (e) {
+    if (isApiError(e, 401)) return undefined;
+    throw e;
+  }
 }
 
 function outOfScope(what: string, fix: string): AgentMailError {

@@ -22,7 +22,7 @@ import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
 import { isUnknown } from "./unknown";
 import { createKeyOnce } from "./createKey";
-import { confirmGone, type Witness } from "./gone";
+import { confirmGone, unlistedKey, type Witness } from "./gone";
 
 /** The outputs stored in state. `apiKey` is the secret. @internal */
 export interface PodApiKeyState {
@@ -56,8 +56,9 @@ export async function diff(
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   const replaces: string[] = REPLACING.filter((field) => changed(field, olds[field], news[field]));
-  // A state without the secret (a create that failed half-way) holds a key nobody can use: replace it.
-  if (olds["apiKey"] === undefined && olds["apiKeyId"] !== undefined) replaces.push("apiKey");
+  // A state without the secret (a create that failed half-way, or one imported from a pending create) holds a
+  // key nobody can use: replace it.
+  if (olds["apiKey"] === undefined) replaces.push("apiKey");
   return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -126,7 +127,15 @@ function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: s
   });
 }
 
-/** Refresh: the key as the API lists it now, or `id: ""` when it (or its pod) is gone. @internal */
+/**
+ * Refresh: the key as the API lists it now, or `id: ""` when it (or its pod) is gone. A key its pod's listing
+ * does not show is dropped only once its own secret is refused (see `unlistedKey`): listings lag behind creates.
+ * Without a secret nothing can prove it gone, and it stays: such a state is replaced by the next `up` (see
+ * `diff`), whose delete of this id succeeds either way, while dropping a live key would leave it unmanaged.
+ * `props` may be the inputs alone (what `pulumi refresh --import-pending-creates` passes for an interrupted
+ * create): `apiKeyId` is restored from the id, so that the key is known, and replaced, from then on.
+ * @internal
+ */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
   const client = ctx.client();
   const podId = props["podId"] as string;
@@ -143,7 +152,11 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     }
     throw e;
   }
-  if (found === undefined) return { id: "", props: {} };
+  if (found === undefined) {
+    const verdict = await unlistedKey(client, podId, witnessOf(id, props));
+    // Kept as stored (a refresh cannot tell more about it), with the id it was read by.
+    return verdict === "gone" ? { id: "", props: {} } : { id, props: compact({ ...props, apiKeyId: id }) };
+  }
   const storedGrant = grantOf(props["permissions"] as Props | undefined);
   const liveGrant = grantFromWire(found.permissions);
   const expires = found.expires_at ?? undefined;
@@ -151,6 +164,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
     id,
     props: compact({
       ...props,
+      apiKeyId: found.api_key_id,
       name: found.name,
       prefix: found.prefix,
       createdAt: found.created_at,
@@ -166,7 +180,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
 }
 
 /** What the state holds that can tell "gone" from "not visible to this credential" (see gone.ts). */
-function witnessOf(id: string, props: Props): Witness {
+function witnessOf(id: string, props: Props): Witness & { keyId: string } {
   return { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] };
 }
 

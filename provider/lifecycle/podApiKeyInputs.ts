@@ -46,6 +46,8 @@ export const PodApiKeyInputsSchema = z.strictObject({
   expiresAt: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
+  // Set by check itself (see naming.ts), and so present when checked inputs are checked again.
+  __defaults: z.array(z.string()).optional(),
   __provider: z.string().optional(),
 });
 

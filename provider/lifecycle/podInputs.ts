@@ -16,6 +16,8 @@ export const PodInputsSchema = z.strictObject({
   clientId: orUnknown(z.string().regex(CLIENT_ID)).optional(),
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
+  // Set by check itself (see naming.ts), and so present when checked inputs are checked again.
+  __defaults: z.array(z.string()).optional(),
   __provider: z.string().optional(),
 });
 

@@ -52,6 +52,7 @@ describe("Pod lifecycle against the emulator (level 2)", () => {
       assert.match(live.client_id ?? "", /^pulumi-[0-9a-f]{32}$/);
       assert.deepEqual(outs, {
         autoNamePrefix: "tenant",
+        __defaults: ["name"],
         __provider: "shim",
         name: live.name,
         clientId: live.client_id,

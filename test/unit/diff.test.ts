@@ -77,6 +77,9 @@ describe("PodApiKey diff and check rules (unit)", () => {
       permissions: { messageSend: true },
     });
     assert.deepEqual(r.replaces, ["apiKey"]);
+    // Whatever else the state lacks: a state of the inputs alone (an imported pending create) has no apiKeyId either.
+    const { apiKeyId: _id, ...inputsAlone } = withoutSecret;
+    assert.deepEqual((await diff("key_1", inputsAlone, inputsAlone)).replaces, ["apiKey"]);
   });
 
   it("auto-names once and keeps the name on later checks", async () => {
@@ -87,7 +90,7 @@ describe("PodApiKey diff and check rules (unit)", () => {
     assert.equal(again.inputs["name"], name);
     // An explicit name wins; dropping it later picks a fresh auto-name rather than keeping the explicit one.
     assert.equal((await check({}, { podId: "p", name: "given", autoNamePrefix: "bot" })).inputs["name"], "given");
-    assert.notEqual(autoName("bot", "given"), "given");
+    assert.notEqual(autoName("bot", { name: "given", __defaults: [] }), "given");
   });
 
   it("check returns failures, not exceptions, and strips undefined inputs", async () => {

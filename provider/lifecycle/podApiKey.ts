@@ -29,7 +29,10 @@ export interface PodApiKeyState {
   podId: string;
   name: string;
   permissions?: Record<string, boolean>;
+  /** When the key stops working: the given `expiresAt`, else the expiry AgentMail gave it (inherited). */
   expiresAt?: string;
+  /** True when `expiresAt` was not given but inherited from the credential that created the key. */
+  expiresAtInherited?: boolean;
   apiKeyId: string;
   apiKey?: string;
   prefix: string;
@@ -49,20 +52,37 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
   return { inputs: withName(olds, news, "key"), failures: [] };
 }
 
-/** @internal */
+/**
+ * Every change of `podId`, `name`, `permissions` or a given `expiresAt` replaces the key. An expiry the key
+ * inherited (none given) is compared with nothing: it changes nothing by itself. A key whose expiry has
+ * passed, given or inherited, no longer works, and is replaced.
+ * @internal
+ */
 export async function diff(
   _id: string,
   olds: Props,
   news: Props,
+  now: () => number = Date.now,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const replaces: string[] = REPLACING.filter((field) => changed(field, olds[field], news[field]));
+  const replaces: string[] = REPLACING.filter((field) =>
+    field === "expiresAt" ? expiryChanged(olds, news["expiresAt"]) : changed(field, olds[field], news[field]),
+  );
+  const stops = instant(olds["expiresAt"]);
+  if (stops !== undefined && stops <= now() && !replaces.includes("expiresAt")) replaces.push("expiresAt");
   // A state without the secret (a create that failed half-way, or one imported from a pending create) holds a
   // key nobody can use: replace it.
   if (olds["apiKey"] === undefined) replaces.push("apiKey");
   return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-function changed(field: (typeof REPLACING)[number], old: unknown, now: unknown): boolean {
+/** A given expiry is compared by instant; none given now replaces only a key whose expiry was given before. */
+function expiryChanged(olds: Props, now: unknown): boolean {
+  if (isUnknown(now)) return true;
+  if (now === undefined) return olds["expiresAt"] !== undefined && olds["expiresAtInherited"] !== true;
+  return instant(olds["expiresAt"]) !== instant(now);
+}
+
+function changed(field: Exclude<(typeof REPLACING)[number], "expiresAt">, old: unknown, now: unknown): boolean {
   if (isUnknown(now)) return true;
   switch (field) {
     case "permissions": {
@@ -70,8 +90,6 @@ function changed(field: (typeof REPLACING)[number], old: unknown, now: unknown):
       if (values.some(isUnknown)) return true;
       return !sameGrant(grantOf(old as Props | undefined), grantOf(now as Props | undefined));
     }
-    case "expiresAt":
-      return instant(old) !== instant(now);
     default:
       return old !== now;
   }
@@ -124,7 +142,17 @@ function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: s
     prefix: created.prefix,
     createdAt: created.created_at,
     inboxId: created.inbox_id,
+    ...expiryOf(inputs["expiresAt"], created.expires_at),
   });
+}
+
+/**
+ * `expiresAt` as stored: the given value in the user's spelling (diff compares instants), else the expiry
+ * AgentMail answered, which a key created without one inherits from the credential that made it.
+ */
+function expiryOf(given: unknown, answered: string | null | undefined): Props {
+  if (typeof given === "string") return { expiresAt: given };
+  return answered ? { expiresAt: answered, expiresAtInherited: true } : {};
 }
 
 /**
@@ -173,10 +201,20 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
       permissions: sameGrant(storedGrant, liveGrant)
         ? props["permissions"]
         : grantToObject(asFullIfComplete(liveGrant)),
-      expiresAt: instant(expires) === instant(props["expiresAt"]) ? props["expiresAt"] : expires,
+      ...refreshedExpiry(props, expires),
       // The API never returns the secret again: `apiKey` stays as stored.
     }),
   };
+}
+
+/** The expiry a refresh stores: a given one keeps its spelling while the instant is the same. */
+function refreshedExpiry(props: Props, listed: string | undefined): Props {
+  const given = props["expiresAt"] !== undefined && props["expiresAtInherited"] !== true;
+  if (given && instant(listed) === instant(props["expiresAt"])) {
+    return { expiresAt: props["expiresAt"], expiresAtInherited: undefined };
+  }
+  if (given || listed === undefined) return { expiresAt: listed, expiresAtInherited: undefined };
+  return { expiresAt: listed, expiresAtInherited: true };
 }
 
 /** What the state holds that can tell "gone" from "not visible to this credential" (see gone.ts). */

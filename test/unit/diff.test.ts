@@ -56,6 +56,40 @@ describe("PodApiKey diff and check rules (unit)", () => {
     assert.equal(r.changes, false);
   });
 
+  describe("expiry given or inherited (issue 16)", () => {
+    const news = { podId: "pod_1", name: "bot-abc1234", permissions: { messageSend: true } };
+    const at = Date.parse("2026-12-01T00:00:00Z");
+    const clock = () => at;
+    const inherited = { ...state, expiresAt: "2027-06-01T00:00:00Z", expiresAtInherited: true };
+
+    it("an inherited expiry changes nothing while none is given", async () => {
+      assert.deepEqual((await diff("key_1", inherited, news, clock)).replaces, []);
+    });
+
+    it("a given expiry removed from the inputs replaces the key (the user asked for one that does not expire)", async () => {
+      const given = { ...state, expiresAt: "2027-06-01T00:00:00Z" };
+      assert.deepEqual((await diff("key_1", given, news, clock)).replaces, ["expiresAt"]);
+    });
+
+    it("a given expiry is compared with the inherited one by instant", async () => {
+      const same = { ...news, expiresAt: "2027-06-01T02:00:00+02:00" };
+      assert.deepEqual((await diff("key_1", inherited, same, clock)).replaces, []);
+      const later = { ...news, expiresAt: "2027-07-01T00:00:00Z" };
+      assert.deepEqual((await diff("key_1", inherited, later, clock)).replaces, ["expiresAt"]);
+    });
+
+    it("a key whose expiry has passed, inherited or given, is replaced", async () => {
+      const past = { ...inherited, expiresAt: "2026-11-30T23:59:59Z" };
+      assert.deepEqual((await diff("key_1", past, news, clock)).replaces, ["expiresAt"]);
+      const given = { ...past, expiresAtInherited: undefined };
+      const r = await diff("key_1", given, { ...news, expiresAt: given.expiresAt }, clock);
+      assert.deepEqual(r.replaces, ["expiresAt"]);
+      assert.deepEqual((await diff("key_1", inherited, news, () => Date.parse("2027-06-01T00:00:00Z"))).replaces, [
+        "expiresAt",
+      ]);
+    });
+  });
+
   it("treats unknown (preview) values as a possible change", async () => {
     assert.deepEqual(
       (await diff("key_1", state, { podId: UNKNOWN, name: "bot-abc1234", permissions: { messageSend: true } }))

@@ -234,9 +234,14 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
       await confirmGone(client, id, witnessOf(props));
       return;
     }
-    if (isApiError(e, 409)) throw notEmpty(id, props, e);
+    if (refusedAsNotEmpty(e)) throw notEmpty(id, props, e);
     throw e;
   }
+}
+
+/** AgentMail refuses to delete a pod that holds inboxes or domains with 409, or with 403 `cannot_delete`. */
+function refusedAsNotEmpty(e: unknown): e is ApiError {
+  return isApiError(e, 409) || (isApiError(e, 403) && e.apiCode === "cannot_delete");
 }
 
 function notEmpty(id: string, props: Props, e: ApiError): AgentMailError {

@@ -20,6 +20,7 @@ import { nextCreateDelay } from "./backoff";
 import { confirmGone, type Witness } from "./gone";
 import { withName } from "./naming";
 import { compact } from "./outputs";
+import { refuseReplacingNonEmpty } from "./podReplace";
 import type { Failure } from "./inputs";
 import { generateClientId, validatePodInputs } from "./podInputs";
 import { isUnknown } from "./unknown";
@@ -70,6 +71,22 @@ export async function diff(
   const replaces: string[] = REPLACING.filter((field) => changed[field]);
   const keepsClientId = given !== undefined && !changed.clientId;
   return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsClientId };
+}
+
+/**
+ * The provider's diff: `diff`'s decision, refused before any step runs when it would replace a pod that still
+ * holds inboxes (see podReplace.ts). Asks AgentMail only when a replacement is decided.
+ * @internal
+ */
+export async function diffChecked(
+  ctx: LifecycleContext,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const decision = await diff(id, olds, news);
+  await refuseReplacingNonEmpty(ctx, id, olds, decision);
+  return decision;
 }
 
 /**

@@ -20,6 +20,11 @@ export function newApiKeyId(): string {
   return `ak_${randomBytes(12).toString("hex")}`;
 }
 
+/** A new inbox address, which is also its id (inferred domain: AgentMail's default one). */
+export function newInboxAddress(): string {
+  return `inbox-${randomBytes(6).toString("hex")}@agentmail.to`;
+}
+
 /** A new API key secret for a region (`us` or `eu`). */
 export function newSecret(region: string): string {
   return `am_${region}_${randomBytes(24).toString("hex")}`;

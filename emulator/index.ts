@@ -132,4 +132,4 @@ export type { PermissionName, Permissions } from "./permissions";
 export { MALFORMED_BODY } from "./server";
 export { DEFAULT_KEY_NAME, DEFAULT_POD_NAME } from "./storeView";
 export type { ApiKeySeed, EmulatorState, EmulatorStore, PodSeed } from "./storeView";
-export type { ApiKeyListItem, AuthMe, CreatedApiKey, Pod, PublicKeyEntry, StoredKey } from "./wire";
+export type { ApiKeyListItem, AuthMe, CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";

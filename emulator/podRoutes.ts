@@ -9,7 +9,7 @@ import { reachesPod, requirePermission } from "./auth";
 import type { Handler, RequestContext, Reply } from "./context";
 import { fail } from "./errors";
 import { cutPage, parseBooleanFlag, parseLimit } from "./pagination";
-import { podWire, type PodRecord } from "./records";
+import { inboxWire, podWire, type PodRecord } from "./records";
 import { createPodBody, parseJsonObject } from "./validation";
 
 /** `GET /v0/pods?limit=&page_token=&ascending=`: newest first unless `ascending=true`. */
@@ -63,7 +63,7 @@ export const createPod: Handler = (ctx) => {
 export const deletePod: Handler = (ctx): Reply => {
   requirePermission(ctx.caller, "pod_delete");
   const record = findPod(ctx);
-  if (record.inboxes > 0) {
+  if (record.inboxes.length > 0) {
     throw fail("cannot_delete", {
       message: "Pod still holds inboxes or domains",
       fix: "Delete the pod's inboxes and domains first.",
@@ -71,6 +71,31 @@ export const deletePod: Handler = (ctx): Reply => {
   }
   ctx.state.store.removePod(record);
   return { status: 204 };
+};
+
+/**
+ * `GET /v0/pods/{pod_id}/inboxes?limit=&page_token=&ascending=`: `{ count, limit, next_page_token?, inboxes }`,
+ * newest first unless `ascending=true` (the `agentmail` SDK's `pods.inboxes.list`: "Ordered by `created_at`
+ * descending"; `count` is the number of items on the page). Needs `inbox_read` (inferred from the name).
+ */
+export const listPodInboxes: Handler = (ctx) => {
+  requirePermission(ctx.caller, "inbox_read");
+  const { settings, tokens } = ctx.state;
+  const pod = findPod(ctx);
+  const limit = parseLimit(ctx.query.get("limit"), settings.defaultPageLimit, settings.maxPageLimit);
+  const ascending = parseBooleanFlag(ctx.query.get("ascending"), "ascending");
+  const records = ascending ? [...pod.inboxes] : [...pod.inboxes].reverse();
+  const page = cutPage(records, {
+    tokens,
+    list: `inboxes:${pod.pod_id}:${ascending ? "asc" : "desc"}`,
+    token: ctx.query.get("page_token"),
+    limit,
+    descending: !ascending,
+    emptyPages: settings.emptyPages,
+  });
+  const body: Record<string, unknown> = { count: page.items.length, limit, inboxes: page.items.map(inboxWire) };
+  if (page.nextToken !== undefined) body["next_page_token"] = page.nextToken;
+  return { status: 200, body };
 };
 
 /** The pod named by the first path parameter, within the caller's scope, or the 404 answer. */

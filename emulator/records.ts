@@ -2,7 +2,7 @@
  * How pods and keys are held in memory, and their wire forms.
  */
 import type { Permissions } from "./permissions";
-import type { ApiKeyListItem, Pod, StoredKey } from "./wire";
+import type { ApiKeyListItem, Inbox, Pod, StoredKey } from "./wire";
 
 /** A pod as held in memory. */
 export interface PodRecord {
@@ -12,9 +12,20 @@ export interface PodRecord {
   readonly created_at: string;
   updated_at: string;
   readonly client_id?: string;
-  inboxes: number;
+  /** Inboxes in creation order (oldest first). */
+  inboxes: InboxRecord[];
   /** Keys in creation order (oldest first). */
   readonly keys: Map<string, KeyRecord>;
+}
+
+/** An inbox as held in memory: its wire form and its place in the creation order. */
+export interface InboxRecord extends Inbox {
+  readonly seq: number;
+}
+
+/** The wire form of an inbox. */
+export function inboxWire(r: InboxRecord): Inbox {
+  return { pod_id: r.pod_id, inbox_id: r.inbox_id, email: r.email, created_at: r.created_at, updated_at: r.updated_at };
 }
 
 /** A key (bearer or public) as held in memory. */

@@ -6,7 +6,7 @@
 import { createApiKey, deleteApiKey, listApiKeys, updateApiKey } from "./apiKeyRoutes";
 import type { Handler } from "./context";
 import { fail } from "./errors";
-import { createPod, deletePod, getPod, listPods } from "./podRoutes";
+import { createPod, deletePod, getPod, listPodInboxes, listPods } from "./podRoutes";
 import type { AuthMe } from "./wire";
 
 /** `GET /v0/auth/me`: needs no permission. */
@@ -30,6 +30,7 @@ type Methods = Readonly<Record<string, Handler>>;
 
 const POD_COLLECTION: Methods = { GET: listPods, POST: createPod };
 const POD_ITEM: Methods = { GET: getPod, DELETE: deletePod };
+const POD_INBOXES: Methods = { GET: listPodInboxes };
 const KEY_COLLECTION: Methods = { GET: listApiKeys, POST: createApiKey };
 const KEY_ITEM: Methods = { PATCH: updateApiKey, DELETE: deleteApiKey };
 const AUTH_ME: Methods = { GET: authMe };
@@ -54,6 +55,7 @@ export function route(method: string, path: string): Route {
       if (n === 3) methods = POD_COLLECTION;
       else if (n === 4 && nonEmpty(second)) [methods, params] = [POD_ITEM, [second]];
       else if (n === 5 && nonEmpty(second) && third === "api-keys") [methods, params] = [KEY_COLLECTION, [second]];
+      else if (n === 5 && nonEmpty(second) && third === "inboxes") [methods, params] = [POD_INBOXES, [second]];
       else if (n === 6 && nonEmpty(second) && third === "api-keys" && nonEmpty(fourth)) {
         [methods, params] = [KEY_ITEM, [second, fourth]];
       }

@@ -2,9 +2,9 @@
  * The emulator's in-memory state: pods, their API keys and the index of secrets used to authenticate.
  * {@link MemoryStore} implements the public {@link EmulatorStore} view and adds what the route handlers need.
  */
-import { newApiKeyId, newPodId, newSecret, prefixOf } from "./ids";
+import { newApiKeyId, newInboxAddress, newPodId, newSecret, prefixOf } from "./ids";
 import { dropUnknown, type Permissions } from "./permissions";
-import { keyWire, podWire, type KeyRecord, type PodRecord } from "./records";
+import { inboxWire, keyWire, podWire, type KeyRecord, type PodRecord } from "./records";
 import {
   DEFAULT_KEY_NAME,
   DEFAULT_POD_NAME,
@@ -13,7 +13,7 @@ import {
   type EmulatorStore,
   type PodSeed,
 } from "./storeView";
-import type { CreatedApiKey, Pod, PublicKeyEntry, StoredKey } from "./wire";
+import type { CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";
 
 /** The in-memory data of one emulator. */
 export class MemoryStore implements EmulatorStore {
@@ -108,12 +108,17 @@ export class MemoryStore implements EmulatorStore {
     return keyWire(record) as PublicKeyEntry;
   }
 
-  addInbox(podId: string): void {
-    this.requirePod(podId).inboxes += 1;
+  addInbox(podId: string): Inbox {
+    const pod = this.requirePod(podId);
+    const now = new Date(this.clock()).toISOString();
+    const email = newInboxAddress();
+    const record = { seq: ++this.seq, pod_id: pod.pod_id, inbox_id: email, email, created_at: now, updated_at: now };
+    pod.inboxes.push(record);
+    return inboxWire(record);
   }
 
   removeInboxes(podId: string): void {
-    this.requirePod(podId).inboxes = 0;
+    this.requirePod(podId).inboxes = [];
   }
 
   reset(): void {
@@ -133,7 +138,7 @@ export class MemoryStore implements EmulatorStore {
       organization_id: this.orgId,
       pods: this.podRecords().map((r) => ({
         ...podWire(r),
-        inboxes: r.inboxes,
+        inboxes: r.inboxes.length,
         api_keys: [...r.keys.values()].map(keyWire),
       })),
     };
@@ -174,7 +179,7 @@ export class MemoryStore implements EmulatorStore {
       created_at: now,
       updated_at: now,
       ...(clientId === undefined ? {} : { client_id: clientId }),
-      inboxes: 0,
+      inboxes: [],
       keys: new Map(),
     };
     this.podMap.set(podId, record);

@@ -1,7 +1,7 @@
 /**
  * The public, synchronous view of the emulator's data ({@link EmulatorStore}) and the shapes it takes and gives.
  */
-import type { ApiKeyListItem, CreatedApiKey, Pod, PublicKeyEntry, StoredKey } from "./wire";
+import type { ApiKeyListItem, CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";
 
 /** Fields for seeding a pod with {@link EmulatorStore.createPod}. */
 export interface PodSeed {
@@ -47,8 +47,11 @@ export interface EmulatorStore {
   revokeApiKey(podId: string, apiKeyId: string): boolean;
   /** Adds a `{ type: "public_key" }` entry to a pod's key list. Throws when the pod does not exist. */
   addPublicKey(podId: string, name?: string): PublicKeyEntry;
-  /** Marks the pod as holding one more inbox, so that deleting it fails with 409 `cannot_delete`. */
-  addInbox(podId: string): void;
+  /**
+   * Adds an inbox to the pod: `GET /v0/pods/{pod_id}/inboxes` lists it, and deleting the pod fails with 409
+   * `cannot_delete`. Throws when the pod does not exist.
+   */
+  addInbox(podId: string): Inbox;
   /** Forgets the pod's inboxes. */
   removeInboxes(podId: string): void;
   /** Removes everything and creates a fresh "Default Pod". */

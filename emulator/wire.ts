@@ -17,6 +17,24 @@ export interface Pod {
   client_id?: string;
 }
 
+/**
+ * An inbox as `GET /v0/pods/{pod_id}/inboxes` lists it (the `agentmail` SDK's `Inbox`, generated from the Fern
+ * definition). The emulator has no inbox endpoints of its own: inboxes are seeded with `store.addInbox`, and
+ * exist so that a pod holding some can be listed and refuses deletion.
+ */
+export interface Inbox {
+  /** The pod holding the inbox. */
+  pod_id: string;
+  /** Inbox id: AgentMail uses the address itself. */
+  inbox_id: string;
+  /** The inbox's address. */
+  email: string;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 time of the last change. */
+  updated_at: string;
+}
+
 /** A bearer API key's metadata as listed by the API (never the secret). */
 export interface StoredKey {
   /** Kind of entry; lists may also hold `public_key` entries. */

@@ -120,5 +120,11 @@ function methods<L extends Lifecycle>(lifecycle: L) {
 /** The PodApiKey provider's methods, as the shim calls them. */
 export const podApiKey = methods(podApiKeyLifecycle);
 
-/** The Pod provider's methods, as the shim calls them. */
-export const pod = methods(podLifecycle);
+/**
+ * The Pod provider's methods, as the shim calls them. Its diff also asks AgentMail whether a pod to be
+ * replaced can be deleted at all (lifecycle/podReplace.ts).
+ */
+export const pod = {
+  ...methods(podLifecycle),
+  diff: (id: string, olds: Props, news: Props) => podLifecycle.diffChecked(context, id, olds, news),
+};

@@ -8,12 +8,14 @@ import {
   BearerKeySchema,
   CreatedKeySchema,
   IdentitySchema,
+  InboxListSchema,
   PodListSchema,
   PodSchema,
   RenamedKeySchema,
   type BearerKey,
   type CreatedKey,
   type Identity,
+  type Inbox,
   type Pod,
 } from "./schemas";
 
@@ -84,6 +86,22 @@ export class AgentMailClient {
       schema: undefined,
       permission: "pod_delete",
     });
+  }
+
+  /** One page of a pod's inboxes, newest first (`GET /v0/pods/{pod_id}/inboxes`, in the `agentmail` SDK). */
+  async listInboxes(
+    podId: string,
+    pageToken?: string,
+    limit?: number,
+  ): Promise<{ inboxes: Inbox[]; nextPageToken: string | undefined }> {
+    const page = await this.transport.send({
+      method: "GET",
+      path: `/v0/pods/${seg(podId)}/inboxes`,
+      query: { limit, page_token: pageToken },
+      schema: InboxListSchema,
+      permission: "inbox_read",
+    });
+    return { inboxes: page.inboxes, nextPageToken: page.next_page_token ?? undefined };
   }
 
   async listApiKeys(podId: string, pageToken?: string, limit?: number): Promise<KeyPage> {

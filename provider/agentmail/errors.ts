@@ -112,6 +112,40 @@ export class CredentialsError extends AgentMailError {
   }
 }
 
+/**
+ * What a 403 means, from the API's own code. Only a missing permission, or a bare 403 that names no code
+ * (a gateway's `{"message":"Forbidden"}`), points to the permission the request needs; every other code
+ * has a cause of its own, and blaming a permission would send the user to fix the wrong thing.
+ * @internal
+ */
+export function forbiddenHint(apiCode: string | undefined, permission: string | undefined): string | undefined {
+  switch (apiCode) {
+    case undefined:
+    case "missing_permission":
+      return permission === undefined ? undefined : `This request needs the ${permission} permission.`;
+    case "permission_escalation":
+      return (
+        "A credential cannot give a key a permission it does not hold itself: ask only for permissions the " +
+        "credential holds, or use a credential that holds them all."
+      );
+    case "unrestricted_key_required":
+      return (
+        "This request needs an unrestricted credential (an organization API key with full access): creating a " +
+        "pod, or a key without a permissions allowlist, needs one. Use such a key (agentmail:apiKey or AGENTMAIL_API_KEY), or give " +
+        "the key a permissions allowlist."
+      );
+    case "limit_exceeded":
+      return (
+        "The organization has reached an AgentMail limit (on pods or keys, for example): delete the ones it no " +
+        "longer uses, or ask AgentMail to raise the limit, then run again."
+      );
+    case "cannot_delete":
+      return "AgentMail will not delete it while it still holds other resources: delete those first.";
+    default:
+      return undefined;
+  }
+}
+
 function describeApiError(request: RequestInfo, status: number, body: ErrorBody | undefined, hint?: string): string {
   const what = [body?.code, body?.message ?? body?.name].filter((s) => s !== undefined && s !== "").join(": ");
   const parts = [`AgentMail ${request.method} ${request.path} answered ${status}${what ? ` ${what}` : ""}.`];

@@ -34,6 +34,30 @@ export const PodListSchema = z.object({
   pods: z.array(PodSchema),
 });
 
+/**
+ * An inbox as `GET /v0/pods/{pod_id}/inboxes` lists it (the `agentmail` SDK 0.5.27's `Inbox`, generated from
+ * AgentMail's Fern definition). Only the id is read; the other documented fields are optional here so that a
+ * change to them cannot make a pod's inboxes unreadable.
+ * @internal
+ */
+export const InboxSchema = z.object({
+  inbox_id: z.string().min(1),
+  pod_id: z.string().nullish(),
+  email: z.string().nullish(),
+  created_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+});
+/** @internal */
+export type Inbox = z.infer<typeof InboxSchema>;
+
+/** The SDK's `ListInboxesResponse`: `count` is the number of inboxes on this page, newest first. @internal */
+export const InboxListSchema = z.object({
+  count: z.number().int().nonnegative(),
+  limit: z.number().int().nullish(),
+  next_page_token: z.string().nullish(),
+  inboxes: z.array(InboxSchema),
+});
+
 /** A bearer key as lists show it: never the secret. @internal */
 export const BearerKeySchema = z.object({
   type: z.literal("bearer"),

@@ -20,6 +20,7 @@ import { nextCreateDelay } from "./backoff";
 import { confirmGone, type Witness } from "./gone";
 import { withName } from "./naming";
 import { compact } from "./outputs";
+import { refuseReplacingNonEmpty } from "./podReplace";
 import type { Failure } from "./inputs";
 import { generateClientId, validatePodInputs } from "./podInputs";
 import { isUnknown } from "./unknown";
@@ -70,6 +71,22 @@ export async function diff(
   const replaces: string[] = REPLACING.filter((field) => changed[field]);
   const keepsClientId = given !== undefined && !changed.clientId;
   return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsClientId };
+}
+
+/**
+ * The provider's diff: `diff`'s decision, refused before any step runs when it would replace a pod that still
+ * holds inboxes (see podReplace.ts). Asks AgentMail only when a replacement is decided.
+ * @internal
+ */
+export async function diffChecked(
+  ctx: LifecycleContext,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const decision = await diff(id, olds, news);
+  await refuseReplacingNonEmpty(ctx, id, olds, decision);
+  return decision;
 }
 
 /**
@@ -234,9 +251,14 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
       await confirmGone(client, id, witnessOf(props));
       return;
     }
-    if (isApiError(e, 409)) throw notEmpty(id, props, e);
+    if (refusedAsNotEmpty(e)) throw notEmpty(id, props, e);
     throw e;
   }
+}
+
+/** AgentMail refuses to delete a pod that holds inboxes or domains with 409, or with 403 `cannot_delete`. */
+function refusedAsNotEmpty(e: unknown): e is ApiError {
+  return isApiError(e, 409) || (isApiError(e, 403) && e.apiCode === "cannot_delete");
 }
 
 function notEmpty(id: string, props: Props, e: ApiError): AgentMailError {

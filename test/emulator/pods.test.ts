@@ -105,6 +105,31 @@ describe("emulator: pods", () => {
     assert.equal((await ctx.api.call("DELETE", `/v0/pods/${pod.pod_id}`)).status, 204);
   });
 
+  it("lists a pod's inboxes newest first, a page at a time, for a credential with inbox_read", async () => {
+    const pod = ctx.emu.store.createPod({ name: "with inboxes" });
+    const path = `/v0/pods/${pod.pod_id}/inboxes`;
+    const empty = await ctx.api.call("GET", path);
+    assert.equal(empty.status, 200);
+    assert.deepEqual(empty.json, { count: 0, limit: 20, inboxes: [] });
+    const [older, newer] = [ctx.emu.store.addInbox(pod.pod_id), ctx.emu.store.addInbox(pod.pod_id)];
+    assert.equal(older.inbox_id, older.email);
+    assert.match(older.email, /^inbox-[0-9a-f]{12}@agentmail\.to$/);
+    assert.match(older.created_at, ISO);
+    const first = await ctx.api.call("GET", path, { query: { limit: 1 } });
+    assert.equal(first.json.count, 1);
+    assert.deepEqual(first.json.inboxes, [newer]);
+    assert.equal(typeof first.json.next_page_token, "string");
+    const second = await ctx.api.call("GET", path, { query: { limit: 1, page_token: first.json.next_page_token } });
+    assert.deepEqual(second.json.inboxes, [older]);
+    assert.equal(second.json.next_page_token, undefined);
+    assert.deepEqual((await ctx.api.call("GET", path, { query: { ascending: true } })).json.inboxes, [older, newer]);
+    assertError(await ctx.api.call("GET", "/v0/pods/no-such-pod/inboxes"), 404, "not_found");
+    const blind = ctx.emu.store.createApiKey(pod.pod_id, { permissions: { pod_read: true } }).api_key;
+    assertError(await ctx.api.call("GET", path, { key: blind }), 403, "missing_permission");
+    ctx.emu.store.removeInboxes(pod.pod_id);
+    assert.deepEqual((await ctx.api.call("GET", path)).json.inboxes, []);
+  });
+
   it("answers 403 limit_exceeded beyond a pod quota, but still honours a repeated client_id", async () => {
     ctx.emu.settings.limits = { pods: 2 };
     const made = await ctx.api.call("POST", "/v0/pods", { body: { client_id: "only" } });

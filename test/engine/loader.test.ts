@@ -1,7 +1,8 @@
 /**
  * Where the provider host finds the implementation when the package is NOT installed beside the
  * project: in this checkout (the root project and examples/), by walking up from the project folder;
- * anywhere else, a clear error that says to install the package.
+ * anywhere else, a clear error that says to install the package. An installed copy that cannot load
+ * (a dependency of it missing, or its code throwing) is reported as what it is, not as "not installed".
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -11,6 +12,8 @@ import { startEmulator, type Emulator } from "../../emulator";
 import {
   captureProgram,
   expectHostError,
+  makeProjectDir,
+  resolvePackageDir,
   startProviderHost,
   unwrapSecrets,
   urn,
@@ -20,7 +23,7 @@ import {
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "keys.js");
 
-describe("the shim's loader without an installed package (level 4)", function () {
+describe("the shim's loader, with the package not installed or broken (level 4)", function () {
   this.timeout(60_000);
   let emu: Emulator;
   let podId: string;
@@ -54,6 +57,51 @@ describe("the shim's loader without an installed package (level 4)", function ()
       emu.store.apiKeys(podId).map((k) => k.api_key_id),
       [created.id],
     );
+  });
+
+  /**
+   * A project folder holding a real copy (not a link: Node would resolve a link's dependencies from this
+   * checkout) of the built package, with `undici` beside it but not `zod`; `edit` may change the copy.
+   */
+  function brokenInstall(edit?: (pkgDir: string) => void) {
+    const project = makeProjectDir({ name: "keys", linkPackages: { undici: resolvePackageDir("undici") } });
+    const pkgDir = path.join(project.dir, "node_modules", "pulumi-agentmail");
+    fs.mkdirSync(pkgDir);
+    fs.copyFileSync(path.join(REPO, "package.json"), path.join(pkgDir, "package.json"));
+    fs.cpSync(path.join(REPO, "dist", "provider"), path.join(pkgDir, "dist", "provider"), { recursive: true });
+    edit?.(pkgDir);
+    return project;
+  }
+
+  it("an installed copy missing one of ITS dependencies names that dependency, not the package", async () => {
+    const project = brokenInstall();
+    try {
+      emu.log.clear();
+      const e = await expectHostError(createFrom(project.dir));
+      assert.match(e.details, /^Cannot find module 'zod'/);
+      assert.doesNotMatch(e.details, /pulumi-agentmail is not installed/);
+      assert.equal(emu.log.count(), 0);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it("an installed copy whose code throws while loading surfaces that error", async () => {
+    const project = brokenInstall((pkgDir) =>
+      fs.writeFileSync(
+        path.join(pkgDir, "dist", "provider", "runtime.js"),
+        'throw new Error("runtime exploded while loading");\n',
+      ),
+    );
+    try {
+      emu.log.clear();
+      const e = await expectHostError(createFrom(project.dir));
+      assert.match(e.details, /runtime exploded while loading/);
+      assert.doesNotMatch(e.details, /not installed/);
+      assert.equal(emu.log.count(), 0);
+    } finally {
+      project.cleanup();
+    }
   });
 
   it("elsewhere, says to install the package, before any request", async () => {

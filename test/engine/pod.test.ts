@@ -112,6 +112,31 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
     assert.equal(d.deleteBeforeReplace, false);
   });
 
+  it("Diff refuses to replace a pod that still holds inboxes, before any step: one GET, no POST or DELETE", async () => {
+    const inbox = fx.emu.store.addInbox(created.id).inbox_id;
+    const renamed = await fx.host.check(podUrn(), podInputs, { ...unwrapSecrets(pod.inputs), name: "tenant-acme-2" });
+    fx.emu.log.clear();
+    const e = await expectHostError(fx.host.diff(created.id, podUrn(), created.properties, renamed.inputs));
+    assert.ok(e.details.startsWith(`Pod ${created.id} ("tenant-acme") is to be replaced (name changed).`), e.details);
+    assert.ok(e.details.includes(`(${inbox} among them)`));
+    assert.match(e.details, /delete the pod's inboxes and domains/);
+    assert.match(e.details, /set `retainOnDelete: true` on this Pod and run `pulumi up`/);
+    assert.match(e.details, /`pulumi up --replace <this Pod's URN>`/);
+    assert.deepEqual(
+      fx.emu.log.entries().map((r) => `${r.method} ${r.path}?${r.query}`),
+      [`GET /v0/pods/${created.id}/inboxes?limit=1`],
+    );
+    assert.equal(fx.emu.log.count({ method: "POST" }) + fx.emu.log.count({ method: "DELETE" }), 0);
+    assert.deepEqual(
+      fx.emu.store
+        .apiKeys(created.id)
+        .map((k) => k.api_key_id)
+        .sort(),
+      createdKeys.map((k) => k.id).sort(),
+    );
+    fx.emu.store.removeInboxes(created.id);
+  });
+
   it("Read round-trips the pod; Update keeps every output", async () => {
     const read = await fx.host.read(created.id, podUrn(), created.properties, podInputs);
     assert.equal(read.id, created.id);

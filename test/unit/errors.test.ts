@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolveCredentials, DEFAULT_BASE_URL, EU_BASE_URL } from "../../provider/agentmail/credentials";
-import { AgentMailError, ApiError, CredentialsError, isApiError } from "../../provider/agentmail/errors";
+import { AgentMailError, ApiError, CredentialsError, forbiddenHint, isApiError } from "../../provider/agentmail/errors";
 import { keyHint, redact } from "../../provider/agentmail/redact";
 import { retryOverrides } from "../../provider/runtime";
 
@@ -28,6 +28,19 @@ describe("errors, redaction and credentials (unit)", () => {
     assert.equal(e.code, "AGENTMAIL_API_ERROR");
     assert.equal(typeof e.code, "string", "a numeric code would become a gRPC status");
     assert.ok(AgentMailError.isInstance(e) && isApiError(e, 403) && !isApiError(e, 404));
+  });
+
+  it("blames a permission for a 403 only when the code says one is missing, or there is no code", () => {
+    const needs = "This request needs the api_key_create permission.";
+    assert.equal(forbiddenHint("missing_permission", "api_key_create"), needs);
+    assert.equal(forbiddenHint(undefined, "api_key_create"), needs);
+    assert.equal(forbiddenHint(undefined, undefined), undefined, "no permission known: nothing to name");
+    for (const code of ["permission_escalation", "unrestricted_key_required", "limit_exceeded", "cannot_delete"]) {
+      const hint = forbiddenHint(code, "api_key_create");
+      assert.ok(hint !== undefined && !hint.includes("api_key_create"), `${code}: ${hint}`);
+    }
+    for (const code of ["forbidden", "a_code_from_the_future"])
+      assert.equal(forbiddenHint(code, "api_key_create"), undefined);
   });
 
   it("lists the fields of a validation error", () => {

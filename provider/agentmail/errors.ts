@@ -113,16 +113,34 @@ export class CredentialsError extends AgentMailError {
 }
 
 /**
- * What a 403 means, from the API's own code. Only a missing permission, or a bare 403 that names no code
- * (a gateway's `{"message":"Forbidden"}`), points to the permission the request needs; every other code
- * has a cause of its own, and blaming a permission would send the user to fix the wrong thing.
+ * What an error answer means and what to do, from the API's own code. Only a missing permission, or a bare
+ * 403 that names no code (a gateway's `{"message":"Forbidden"}`), points to the permission the request
+ * needs; every other code has a cause of its own, and blaming a permission would send the user to fix the
+ * wrong thing. The state conflicts (`resource_taken`, `race_condition`, `resource_deleting`) come as 403 or
+ * 409 alike, so the code decides, not the status.
  * @internal
  */
-export function forbiddenHint(apiCode: string | undefined, permission: string | undefined): string | undefined {
+export function apiErrorHint(
+  status: number,
+  apiCode: string | undefined,
+  permission: string | undefined,
+): string | undefined {
   switch (apiCode) {
     case undefined:
     case "missing_permission":
-      return permission === undefined ? undefined : `This request needs the ${permission} permission.`;
+      return status === 403 && permission !== undefined ? `This request needs the ${permission} permission.` : undefined;
+    case "api_key_expired":
+      return (
+        "The credential has expired: create a new API key in the AgentMail console and set it with " +
+        "`pulumi config set agentmail:apiKey --secret` (or AGENTMAIL_API_KEY). Keys made without expiresAt " +
+        "inherit the expiry of the credential that made them: check the expiresAt output of yours."
+      );
+    case "resource_taken":
+      return "Another resource already holds this name or id, which must be unique: choose another.";
+    case "race_condition":
+      return "AgentMail saw a concurrent change of the same resource and kept trying; run again.";
+    case "resource_deleting":
+      return "The resource, or the pod it belongs to, is being deleted: wait until that finishes, or use another pod.";
     case "permission_escalation":
       return (
         "A credential cannot give a key a permission it does not hold itself: ask only for permissions the " +
@@ -131,8 +149,8 @@ export function forbiddenHint(apiCode: string | undefined, permission: string | 
     case "unrestricted_key_required":
       return (
         "This request needs an unrestricted credential (an organization API key with full access): creating a " +
-        "pod, or a key without a permissions allowlist, needs one. Use such a key (agentmail:apiKey or AGENTMAIL_API_KEY), or give " +
-        "the key a permissions allowlist."
+        "pod needs one, and so does a key without `permissions`, which means full access. Use such a key " +
+        "(agentmail:apiKey or AGENTMAIL_API_KEY), or give the key a `permissions` allowlist."
       );
     case "limit_exceeded":
       return (

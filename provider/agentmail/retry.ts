@@ -41,7 +41,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 
 /** What happened on one attempt. @internal */
 export type Outcome =
-  | { readonly kind: "status"; readonly status: number; readonly retryAfterMs?: number | undefined }
+  | {
+      readonly kind: "status";
+      readonly status: number;
+      /** The API's error code (`race_condition`, ...), when it sent one. */
+      readonly apiCode?: string | undefined;
+      readonly retryAfterMs?: number | undefined;
+    }
   /** No answer. `maybeReceived` is false only when the request surely never reached the server. */
   | { readonly kind: "network"; readonly maybeReceived: boolean };
 
@@ -53,6 +59,8 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "DELETE", "PUT", "OPTIONS"]);
 /**
  * Whether to retry after `attempt` (1-based) ended with `outcome`.
  * - 429 and 408: every method (the request was not processed), honouring `Retry-After` up to the cap.
+ * - `race_condition` (403 or 409): every method: AgentMail refused the request because of a concurrent change.
+ * - `resource_deleting`: idempotent methods only (a GET or DELETE of what is being deleted settles soon).
  * - A connection that never reached the server: every method.
  * - 5xx and failures after the request may have arrived: idempotent methods only.
  * - Any other 4xx: never.
@@ -75,6 +83,10 @@ export function decideRetry(
   } else if (outcome.status === 429 || outcome.status === 408) {
     retryable = true;
     floorMs = Math.min(outcome.retryAfterMs ?? 0, policy.maxRetryAfterMs);
+  } else if (outcome.apiCode === "race_condition") {
+    retryable = true;
+  } else if (outcome.apiCode === "resource_deleting") {
+    retryable = idempotent;
   } else {
     retryable = outcome.status >= 500 && idempotent;
   }

@@ -5,7 +5,7 @@
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import type { Credentials } from "./credentials";
-import { ApiError, NetworkError, ResponseError, forbiddenHint, type RequestInfo } from "./errors";
+import { ApiError, NetworkError, ResponseError, apiErrorHint, type RequestInfo } from "./errors";
 import { redact } from "./redact";
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type Outcome, type RetryPolicy } from "./retry";
 import { ErrorBodySchema, type ErrorBody } from "./schemas";
@@ -136,7 +136,8 @@ export class Transport {
       return { ok: true, value: this.parse(call.schema, text, info, status) };
     }
     const body = ErrorBodySchema.safeParse(safeJson(text));
-    const hint = status === 403 ? forbiddenHint(body.success ? body.data.code : undefined, call.permission) : undefined;
+    const apiCode = body.success ? body.data.code : undefined;
+    const hint = apiErrorHint(status, apiCode, call.permission);
     const error = new ApiError(
       info,
       status,
@@ -147,7 +148,7 @@ export class Transport {
     );
     return {
       ok: false,
-      outcome: { kind: "status", status, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) },
+      outcome: { kind: "status", status, apiCode, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) },
       error,
     };
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolveCredentials, DEFAULT_BASE_URL, EU_BASE_URL } from "../../provider/agentmail/credentials";
-import { AgentMailError, ApiError, CredentialsError, forbiddenHint, isApiError } from "../../provider/agentmail/errors";
+import { AgentMailError, ApiError, CredentialsError, apiErrorHint, isApiError } from "../../provider/agentmail/errors";
 import { keyHint, redact } from "../../provider/agentmail/redact";
 import { retryOverrides } from "../../provider/runtime";
 
@@ -32,15 +32,15 @@ describe("errors, redaction and credentials (unit)", () => {
 
   it("blames a permission for a 403 only when the code says one is missing, or there is no code", () => {
     const needs = "This request needs the api_key_create permission.";
-    assert.equal(forbiddenHint("missing_permission", "api_key_create"), needs);
-    assert.equal(forbiddenHint(undefined, "api_key_create"), needs);
-    assert.equal(forbiddenHint(undefined, undefined), undefined, "no permission known: nothing to name");
+    assert.equal(apiErrorHint(403, "missing_permission", "api_key_create"), needs);
+    assert.equal(apiErrorHint(403, undefined, "api_key_create"), needs);
+    assert.equal(apiErrorHint(403, undefined, undefined), undefined, "no permission known: nothing to name");
     for (const code of ["permission_escalation", "unrestricted_key_required", "limit_exceeded", "cannot_delete"]) {
-      const hint = forbiddenHint(code, "api_key_create");
+      const hint = apiErrorHint(403, code, "api_key_create");
       assert.ok(hint !== undefined && !hint.includes("api_key_create"), `${code}: ${hint}`);
     }
     for (const code of ["forbidden", "a_code_from_the_future"])
-      assert.equal(forbiddenHint(code, "api_key_create"), undefined);
+      assert.equal(apiErrorHint(403, code, "api_key_create"), undefined);
   });
 
   it("lists the fields of a validation error", () => {

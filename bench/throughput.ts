@@ -135,9 +135,10 @@ async function measure(where: string, emu: Target, rounds: number): Promise<Row[
       cpuRatios["ours"]!.push(roundCpu["ours"]! / roundCpu["undici"]!);
       cpuRatios["sdk"]!.push(roundCpu["sdk"]! / roundCpu["undici"]!);
     }
-    // One more run of this client under V8's sampling profiler: the share of its busy CPU spent in this
-    // package's code and in zod (its validation) is the client's overhead over raw undici, whatever the
-    // machine's speed; the rest (undici, sockets, JSON, the event loop) raw undici pays too.
+    // One more run of this client under V8's sampling profiler: the share of its busy CPU whose own (self) time
+    // is in this package's code or in zod. Information only, not a ratio to raw undici: the work these frames
+    // cause elsewhere (the garbage they make, undici handling what they send, builtins) is not in it, so it
+    // says where the time goes, and only the wall and CPU rows measure the overhead.
     const profiled = await emu.createPod();
     collectGarbage();
     const share = await cpuShare(
@@ -159,7 +160,9 @@ async function measure(where: string, emu: Target, rounds: number): Promise<Row[
       return row(`${client}: ${label}`, `${fmtMs(ms)} (${pairsPerSec(ms)})`, target);
     };
     // Per-round ratios to raw undici, by wall time or by CPU time: this client must stay within 1.15x, the
-    // SDK is expected above it.
+    // SDK is expected above it. In process, this process's CPU includes the emulator's work, the same for
+    // every client, which pulls the CPU ratio towards 1: that ratio is shown, but judges no target.
+    const judged = (view: string): boolean => view === "" || where === "emulator in a child process";
     const ratioRows = (view: string, perRound: Record<string, number[]>): Row[] => {
       const oursRatio = median(perRound["ours"]!);
       const sdkRatio = median(perRound["sdk"]!);
@@ -168,14 +171,14 @@ async function measure(where: string, emu: Target, rounds: number): Promise<Row[
         row(
           metric("this client"),
           `${fmtRatio(oursRatio)} (${spread(perRound["ours"]!)})`,
-          "<= 1.15x",
-          oursRatio <= 1.15,
+          judged(view) ? "<= 1.15x" : "(info: includes the emulator's CPU)",
+          judged(view) ? oursRatio <= 1.15 : undefined,
         ),
         row(
           metric("official SDK"),
           `${fmtRatio(sdkRatio)} (${spread(perRound["sdk"]!)})`,
-          "> this client",
-          sdkRatio > oursRatio,
+          judged(view) ? "> this client" : "(info: includes the emulator's CPU)",
+          judged(view) ? sdkRatio > oursRatio : undefined,
         ),
       ];
     };
@@ -192,10 +195,9 @@ async function measure(where: string, emu: Target, rounds: number): Promise<Row[
       ),
       ...ratioRows("CPU ", cpuRatios),
       row(
-        "this client's own code + zod, share of its busy CPU (profiler) => implied ratio to raw undici",
-        `${(ownShare * 100).toFixed(1)}% => ${fmtRatio(1 / (1 - ownShare))}`,
-        "<= 1.15x",
-        1 / (1 - ownShare) <= 1.15,
+        "this client's own code + zod, self time as a share of its busy CPU (profiler, one run)",
+        `${(ownShare * 100).toFixed(1)}% of ${fmtMs(share.busyMs)}`,
+        "(info)",
       ),
     ];
   } finally {

@@ -10,6 +10,8 @@
  * - `hang`: no answer at all, until the client gives up or the emulator stops;
  * - only `headers`: added to the real answer;
  * - only `delayMs`: the real answer, late.
+ * `echoSecrets` makes a reply repeat the request's credential (and, after commit, the created key) in its body:
+ * the careless server that redaction must be proved against (the emulator's own answers never echo a secret).
  * `delayMs` combines with every kind. `afterCommit` performs the real operation first and then applies the fault
  * (a rule with `afterCommit` and no other kind answers 500 `internal_error`); with `delayMs`, the operation
  * happens at once and the delay comes before the faulty answer.
@@ -44,6 +46,13 @@ export interface FaultRule {
   afterCommit?: boolean;
   /** Answer `status` (default 200) with an invalid body: `true` for `{not json`, or the given text. */
   malformed?: boolean | string;
+  /**
+   * Echo secrets in the reply's body: the request's bearer credential and, with `afterCommit`, any `api_key` the
+   * real answer held (a created key's secret). A JSON object body gets them in `message`, `fix` and an added
+   * `errors[]` entry's `message`; a string body (or `malformed` text) gets them prepended, where a client that truncates still reads them. Needs a reply (or
+   * `afterCommit`).
+   */
+  echoSecrets?: boolean;
   /** Apply to the next N matching requests only; default unlimited. */
   times?: number;
 }
@@ -164,6 +173,7 @@ function describe(rule: FaultRule): string {
   else if (rule.headers) parts.push("headers");
   if (rule.delayMs !== undefined) parts.push(`delay=${rule.delayMs}`);
   if (rule.afterCommit) parts.push("afterCommit");
+  if (rule.echoSecrets) parts.push("echoSecrets");
   return parts.join(" ") || "none";
 }
 
@@ -184,7 +194,7 @@ function checkRule(rule: FaultRule): void {
   }
   if (rule.delayMs !== undefined && !(Number.isFinite(rule.delayMs) && rule.delayMs >= 0)) bad("delayMs");
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) bad("times must be >= 1");
-  for (const flag of ["destroy", "hang", "afterCommit"] as const) {
+  for (const flag of ["destroy", "hang", "afterCommit", "echoSecrets"] as const) {
     if (rule[flag] !== undefined && typeof rule[flag] !== "boolean") bad(`${flag} must be a boolean`);
   }
   if (rule.malformed !== undefined && typeof rule.malformed !== "boolean" && typeof rule.malformed !== "string") {
@@ -199,4 +209,7 @@ function checkRule(rule: FaultRule): void {
   }
   const kinds = [rule.destroy === true, rule.hang === true, hasReply(rule)].filter(Boolean).length;
   if (kinds > 1) bad("choose one of destroy, hang, or a reply (status/body/malformed)");
+  if (rule.echoSecrets && (rule.destroy || rule.hang || !(hasReply(rule) || rule.afterCommit))) {
+    bad("echoSecrets needs a reply (status/code/body/malformed) or afterCommit");
+  }
 }

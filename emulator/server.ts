@@ -10,6 +10,7 @@ import { handleAdmin } from "./admin";
 import { requireCaller, resolveCredential, type Credential, type OrgKey } from "./auth";
 import type { Reply, ServerState } from "./context";
 import { ApiFailure, bodyForStatus, invalid, statusOf } from "./errors";
+import { echoed, withEchoes } from "./echo";
 import { hasReply, isMalformed, type FaultRule, type FaultTable } from "./faults";
 import type { LogEntry, MemoryLog } from "./log";
 import { scrubSecrets } from "./paths";
@@ -123,7 +124,7 @@ export class EmulatorServer {
         credential = resolveCredential(req.headers.authorization, org, state.store, this.parts.clock());
       }
       if (this.breaks(req, res, rule, entry, t0)) return;
-      if (hasReply(rule)) return finish(faultReply(rule));
+      if (hasReply(rule)) return finish(faultReply(rule, echoed(rule, req, undefined)));
     }
 
     const reply = guard(() => {
@@ -137,7 +138,7 @@ export class EmulatorServer {
         if (this.stopped) return;
       }
       if (this.breaks(req, res, rule, entry, t0)) return;
-      return finish(faultReply(rule));
+      return finish(faultReply(rule, echoed(rule, req, reply)));
     }
     if (rule?.headers !== undefined) reply.headers = { ...reply.headers, ...lowerKeys(rule.headers) };
     finish(reply);
@@ -214,15 +215,15 @@ function guard(run: () => Reply): Reply {
   }
 }
 
-/** The reply a fault rule answers with. */
-function faultReply(rule: FaultRule): Reply {
+/** The reply a fault rule answers with, echoing `secrets` when the rule asks to. */
+function faultReply(rule: FaultRule, secrets: readonly string[] = []): Reply {
   const status = rule.status ?? (rule.code !== undefined ? statusOf(rule.code) : hasReply(rule) ? 200 : 500);
   let body: unknown;
   if (isMalformed(rule)) body = typeof rule.malformed === "string" ? rule.malformed : MALFORMED_BODY;
   else if (rule.body !== undefined) body = rule.body;
   else if (status >= 400) body = bodyForStatus(status, rule.code);
   const headers: Record<string, string> = status === 429 && rule.headers === undefined ? { "retry-after": "1" } : {};
-  return { status, body, headers: { ...headers, ...lowerKeys(rule.headers ?? {}) } };
+  return { status, body: withEchoes(body, secrets), headers: { ...headers, ...lowerKeys(rule.headers ?? {}) } };
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {

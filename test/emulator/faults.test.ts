@@ -162,6 +162,52 @@ describe("emulator: fault injection", () => {
     assert.equal((await ctx.api.call("GET", "/v0/auth/me")).status, 200);
   });
 
+  describe("echoSecrets (a careless server, for redaction tests)", () => {
+    it("a JSON error body repeats the credential in message, fix and errors[].message", async () => {
+      ctx.emu.faults.add({ method: "GET", path: "/v0/pods", status: 403, echoSecrets: true, times: 1 });
+      const res = await ctx.api.call("GET", "/v0/pods");
+      assert.equal(res.status, 403);
+      const body = res.json as { code: string; message: string; fix: string; errors: Array<{ message: string }> };
+      assert.equal(body.code, "forbidden", "the documented body, plus the echoes");
+      for (const text of [body.message, body.fix, body.errors.at(-1)?.message])
+        assert.ok(text?.includes(ctx.emu.orgApiKey), `credential echoed in ${text}`);
+      assert.match(ctx.emu.log.entries()[0]?.fault ?? "", /echoSecrets$/);
+      assert.ok(!JSON.stringify(ctx.emu.log.entries()).includes(ctx.emu.orgApiKey), "never in the log");
+    });
+
+    it("a string body gets the credential in front of its text", async () => {
+      ctx.emu.faults.add({ method: "GET", status: 502, body: "Bad gateway", echoSecrets: true, times: 1 });
+      const res = await ctx.api.call("GET", "/v0/pods");
+      assert.equal(res.text, `request credential and answer: ${ctx.emu.orgApiKey}; Bad gateway`);
+    });
+
+    it("after commit, a create's answer also repeats the created key's secret", async () => {
+      ctx.emu.faults.add({
+        method: "POST",
+        path: "/v0/pods/*/api-keys",
+        afterCommit: true,
+        echoSecrets: true,
+        times: 1,
+      });
+      const res = await ctx.api.call("POST", keysPath(), { body: { name: "leaky" } });
+      assert.equal(res.status, 500);
+      const created = /am_[a-z]{2}_[0-9a-f]{48}/g;
+      const echoed = [...String(res.json.message).matchAll(created)]
+        .map((m) => m[0])
+        .filter((k) => k !== ctx.emu.orgApiKey);
+      assert.equal(echoed.length, 1);
+      const [key] = ctx.emu.store.apiKeys(podId);
+      const me = await ctx.api.call("GET", "/v0/auth/me", { key: echoed[0]! });
+      assert.equal(me.json.api_key_id, key?.api_key_id, "the echoed secret is the created key's");
+    });
+
+    it("needs a reply or afterCommit", () => {
+      assert.throws(() => ctx.emu.faults.add({ echoSecrets: true }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ hang: true, echoSecrets: true }), TypeError);
+      assert.throws(() => ctx.emu.faults.add({ status: 500, echoSecrets: "yes" as unknown as boolean }), TypeError);
+    });
+  });
+
   describe("afterCommit (the ambiguous case)", () => {
     it("status: the key is created, the client sees 500", async () => {
       ctx.emu.faults.add({ method: "POST", path: "/v0/pods/*/api-keys", status: 500, afterCommit: true, times: 1 });

@@ -181,6 +181,26 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     });
   });
 
+  it("an error body echoing the credential and each created key reaches the engine, and the host's output, redacted", async () => {
+    fx.emu.faults.add({
+      method: "POST",
+      path: "/v0/pods/*/api-keys",
+      status: 500,
+      afterCommit: true,
+      echoSecrets: true,
+    });
+    try {
+      const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+      assert.match(e.details, /answered 500 internal_error: request credential and answer: am_/, "the echo arrived");
+      for (const text of [e.details, fx.host.output()]) {
+        for (const s of secrets) assert.ok(!text.includes(s), "a credential leaks");
+        assert.doesNotMatch(text, /am_[a-z]{2}_[0-9a-f]{20,}/, "a created key leaks");
+      }
+    } finally {
+      fx.emu.faults.clear();
+    }
+  });
+
   it("a create whose answer names the key but is unusable, and whose revoke fails, is reported as created-but-failed-to-initialize", async () => {
     fx.emu.faults.add({
       method: "POST",

@@ -6,7 +6,10 @@
 import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
 import { InitFailedError } from "../../provider/lifecycle/createKey";
-import { FAST_POLICY, startBench, rejection, type Bench } from "./setup";
+import { AgentMailClient } from "../../provider/agentmail/client";
+import type { NetworkError } from "../../provider/agentmail/errors";
+import { waitFor } from "../emulator/helpers";
+import { FAST_POLICY, countingAgent, startBench, rejection, type Bench } from "./setup";
 
 const KEYS = "/v0/pods/*/api-keys";
 const KEY = "/v0/pods/*/api-keys/*";
@@ -159,12 +162,21 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     assert.deepEqual(liveIds(), [id]);
   });
 
-  it("a connection refused before sending is retried, even for POST", async () => {
-    const closed = bench.ctx(undefined, { maxAttempts: 2, baseDelayMs: 1, connectTimeoutMs: 200 });
-    const client = closed.client();
-    (client.transport.credentials as { baseUrl: string }).baseUrl = "http://127.0.0.1:1";
-    const e = await rejection(client.createApiKey(podId, { name: "x" }));
-    assert.match(e.message, /failed without an answer \(ECONNREFUSED/);
+  it("a connection refused before sending is retried, even for POST: one connection per attempt, maxAttempts of them", async () => {
+    const { agent, connects } = countingAgent();
+    try {
+      const client = new AgentMailClient({
+        credentials: { apiKey: bench.emu.orgApiKey, baseUrl: "http://127.0.0.1:1", description: "test credential" },
+        policy: { ...FAST_POLICY, maxAttempts: 3, baseDelayMs: 1 },
+        dispatcher: agent,
+      });
+      const e = await rejection(client.createApiKey(podId, { name: "x" }));
+      assert.match(e.message, /failed without an answer \(ECONNREFUSED/);
+      assert.equal(connects(), 3, "every attempt opened its own connection: the POST was retried");
+      assert.equal((e as NetworkError).maybeReceived, false, "a refused connection surely sent nothing");
+    } finally {
+      await agent.destroy();
+    }
   });
 
   it("a hung GET ends with a clear timeout, never a hang", async () => {
@@ -175,6 +187,29 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     const e = await rejection(lifecycle.read(patient, "key_x", { podId }));
     assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys failed without an answer \(UND_ERR_HEADERS_TIMEOUT/);
     assert.equal(bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
+  });
+
+  it("a request hanging past the operation's deadline is aborted at the deadline: one attempt, DEADLINE_EXCEEDED", async () => {
+    bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
+    // undici's own timeouts are far away: only the deadline's abort signal can end this request.
+    const policy = { ...FAST_POLICY, deadlineMs: 250, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000 };
+    // Its own agent, destroyed at the end: the bench's agent would wait for a request that never ends.
+    const { agent } = countingAgent();
+    try {
+      const client = new AgentMailClient({
+        credentials: { apiKey: bench.emu.orgApiKey, baseUrl: bench.emu.url, description: "test credential" },
+        policy,
+        dispatcher: agent,
+      });
+      let failure: unknown;
+      client.listApiKeys(podId).catch((e: unknown) => (failure = e));
+      await waitFor(() => failure !== undefined, "the hung request's end");
+      assert.equal((failure as NetworkError).causeCode, "DEADLINE_EXCEEDED", String(failure));
+      assert.match((failure as Error).message, /failed without an answer \(DEADLINE_EXCEEDED/);
+      assert.equal(bench.emu.log.count({ method: "GET" }), 1, "no retry once the deadline has passed");
+    } finally {
+      await agent.destroy();
+    }
   });
 
   it("401 is never retried", async () => {

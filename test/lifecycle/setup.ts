@@ -2,7 +2,7 @@
  * Shared set-up of the lifecycle suites: an emulator, and a lifecycle context whose client talks to
  * it over real HTTP with a fast retry policy (so that tests of backoff and timeouts take milliseconds).
  */
-import { Agent } from "undici";
+import { Agent, buildConnector } from "undici";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { AgentMailClient } from "../../provider/agentmail/client";
 import type { RetryPolicy } from "../../provider/agentmail/retry";
@@ -62,4 +62,21 @@ export async function rejection(p: Promise<unknown>): Promise<Error> {
     return e as Error;
   }
   throw new Error("expected a rejection, got a result");
+}
+
+/**
+ * An agent like the bench's that counts the TCP connections it tries to open, refused ones included: with
+ * keep-alive off, one per attempt, so a test can count attempts where the emulator cannot see them.
+ */
+export function countingAgent(): { agent: Agent; connects(): number } {
+  let connects = 0;
+  const connect = buildConnector({ timeout: 1_000 });
+  const agent = new Agent({
+    pipelining: 0,
+    connect: (options, callback) => {
+      connects++;
+      connect(options, callback);
+    },
+  });
+  return { agent, connects: () => connects };
 }

@@ -5,7 +5,8 @@
  * - no `Authorization` header, or `Bearer` with nothing after it: `missing_authorization`;
  * - a scheme other than `Bearer`: `unauthorized`;
  * - a bearer token that is not an AgentMail key (does not start with `am_`): `invalid_token_type`;
- * - an `am_...` key that does not exist, was revoked, belongs to a deleted pod, or has expired: `unknown_api_key`.
+ * - an `am_...` key that does not exist, was revoked or belongs to a deleted pod: `unknown_api_key`;
+ * - an `am_...` key whose `expires_at` has passed: `api_key_expired` (documented code; when it is used, inferred).
  */
 import { fail, type ErrorCode } from "./errors";
 import { redact } from "./ids";
@@ -63,7 +64,7 @@ export function resolveCredential(
   const key = store.keyBySecret(token);
   if (key === undefined || key.type !== "bearer") return { label: redact(token), caller: "unknown_api_key" };
   // Inferred: an expired key is rejected like an unknown one.
-  if (key.expiresMs <= nowMs) return { label: `${key.prefix}…`, caller: "unknown_api_key" };
+  if (key.expiresMs <= nowMs) return { label: `${key.prefix}…`, caller: "api_key_expired" };
   key.usedMs = nowMs;
   return { label: `${key.prefix}…`, caller: podCaller(key) };
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "missing_authorization"
   | "invalid_token_type"
   | "unknown_api_key"
+  | "api_key_expired"
   | "unauthorized"
   | "missing_permission"
   | "permission_escalation"
@@ -21,6 +22,9 @@ export type ErrorCode =
   | "limit_exceeded"
   | "conflict"
   | "cannot_delete"
+  | "resource_taken"
+  | "race_condition"
+  | "resource_deleting"
   | "rate_limit_exceeded"
   | "internal_error"
   | "service_unavailable";
@@ -78,6 +82,12 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     name: "UnauthorizedError",
     message: "Unknown API key",
     fix: "Check that the API key exists, is not revoked and has not expired.",
+  },
+  api_key_expired: {
+    status: 401,
+    name: "UnauthorizedError",
+    message: "API key expired",
+    fix: "Create a new API key.",
   },
   unauthorized: {
     status: 401,
@@ -156,6 +166,25 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     name: "CannotDeleteError",
     message: "Cannot delete",
     fix: "Delete the resources it still holds first.",
+  },
+  // The state conflicts come as 403 or 409 (agentmail-api.md); 409 is the emulator's pick (inferred).
+  resource_taken: {
+    status: 409,
+    name: "ConflictError",
+    message: "Resource already taken",
+    fix: "Use another name or identifier.",
+  },
+  race_condition: {
+    status: 409,
+    name: "ConflictError",
+    message: "Concurrent modification",
+    fix: "Retry the request.",
+  },
+  resource_deleting: {
+    status: 409,
+    name: "ConflictError",
+    message: "Resource is being deleted",
+    fix: "Wait until the deletion finishes.",
   },
   rate_limit_exceeded: {
     status: 429,

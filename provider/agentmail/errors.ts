@@ -128,7 +128,9 @@ export function apiErrorHint(
   switch (apiCode) {
     case undefined:
     case "missing_permission":
-      return status === 403 && permission !== undefined ? `This request needs the ${permission} permission.` : undefined;
+      return status === 403 && permission !== undefined
+        ? `This request needs the ${permission} permission.`
+        : undefined;
     case "api_key_expired":
       return (
         "The credential has expired: create a new API key in the AgentMail console and set it with " +

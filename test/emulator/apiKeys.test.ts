@@ -238,7 +238,7 @@ describe("emulator: pod API keys", () => {
   });
 
   describe("expiry", () => {
-    it("rejects an expired key as a credential with 401 unknown_api_key (inferred)", async () => {
+    it("rejects an expired key as a credential with 401 api_key_expired", async () => {
       // The emulator's own clock, moved by hand: the key expires between two calls without any waiting.
       let now = Date.parse("2030-01-01T00:00:00.000Z");
       const emu = await startEmulator({ clock: () => now });
@@ -246,13 +246,13 @@ describe("emulator: pod API keys", () => {
         const api = new Client(emu, ctx.agent);
         const pod = defaultPodId(emu);
         const expired = emu.store.createApiKey(pod, { expires_at: new Date(now - 1000) });
-        assertError(await api.call("GET", "/v0/auth/me", { key: expired.api_key }), 401, "unknown_api_key");
+        assertError(await api.call("GET", "/v0/auth/me", { key: expired.api_key }), 401, "api_key_expired");
         const soon = emu.store.createApiKey(pod, { expires_at: new Date(now + 60_000) });
         assert.equal((await api.call("GET", "/v0/auth/me", { key: soon.api_key })).status, 200);
         now += 59_999;
         assert.equal((await api.call("GET", "/v0/auth/me", { key: soon.api_key })).status, 200, "1 ms before");
         now += 1;
-        assertError(await api.call("GET", "/v0/auth/me", { key: soon.api_key }), 401, "unknown_api_key");
+        assertError(await api.call("GET", "/v0/auth/me", { key: soon.api_key }), 401, "api_key_expired");
         assert.equal(emu.store.apiKeys(pod).length, 2, "expired keys are still listed");
       } finally {
         await emu.stop();

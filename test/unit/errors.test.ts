@@ -43,6 +43,24 @@ describe("errors, redaction and credentials (unit)", () => {
       assert.equal(apiErrorHint(403, code, "api_key_create"), undefined);
   });
 
+  it("explains an expired credential, a full-access ask of a restricted one, and the state conflicts, each by its code", () => {
+    const expired = apiErrorHint(401, "api_key_expired", "api_key_create");
+    assert.match(expired ?? "", /credential has expired/);
+    assert.match(expired ?? "", /pulumi config set agentmail:apiKey --secret/);
+    assert.match(expired ?? "", /inherit the expiry/);
+    assert.match(
+      apiErrorHint(403, "unrestricted_key_required", "api_key_create") ?? "",
+      /without `permissions`, which means full access/,
+    );
+    for (const status of [403, 409]) {
+      assert.match(apiErrorHint(status, "resource_taken", undefined) ?? "", /already holds this name or id/);
+      assert.match(apiErrorHint(status, "race_condition", undefined) ?? "", /concurrent change/);
+      assert.match(apiErrorHint(status, "resource_deleting", undefined) ?? "", /being deleted/);
+    }
+    assert.equal(apiErrorHint(401, undefined, "api_key_create"), undefined, "a 401 names no permission");
+    assert.equal(apiErrorHint(401, "unknown_api_key", "api_key_create"), undefined);
+  });
+
   it("lists the fields of a validation error", () => {
     const e = new ApiError({ ...request }, 400, {
       name: "ValidationError",

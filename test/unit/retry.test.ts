@@ -35,6 +35,19 @@ describe("retry policy (unit)", () => {
     assert.equal(decide("POST", { kind: "network", maybeReceived: true }).retry, false);
   });
 
+  it("retries race_condition for every method, resource_deleting for idempotent ones, by code, whatever the status", () => {
+    for (const status of [403, 409]) {
+      for (const method of ["POST", "PATCH", "GET", "DELETE"]) {
+        assert.equal(decide(method, { kind: "status", status, apiCode: "race_condition" }).retry, true, method);
+      }
+      assert.equal(decide("DELETE", { kind: "status", status, apiCode: "resource_deleting" }).retry, true);
+      assert.equal(decide("GET", { kind: "status", status, apiCode: "resource_deleting" }).retry, true);
+      assert.equal(decide("POST", { kind: "status", status, apiCode: "resource_deleting" }).retry, false);
+      assert.equal(decide("DELETE", { kind: "status", status, apiCode: "resource_taken" }).retry, false);
+      assert.equal(decide("DELETE", { kind: "status", status }).retry, false, "no code: not a conflict to wait out");
+    }
+  });
+
   it("retries a request that never reached the server for every method", () => {
     assert.equal(decide("POST", { kind: "network", maybeReceived: false }).retry, true);
   });

@@ -24,7 +24,11 @@ export interface PodApiKeyArgs {
    * Compared by meaning: `{ messageSend: true, inboxRead: false }` equals `{ messageSend: true }`.
    */
   readonly permissions?: pulumi.Input<PodApiKeyPermissions>;
-  /** When the key stops working: an ISO-8601 date-time with a time zone, in the future. Default: never. */
+  /**
+   * When the key stops working: an ISO-8601 date-time with a time zone, in the future, and not later than
+   * the creating credential's own expiry. Default: the key inherits the expiry of the credential that
+   * creates it (never, if that one never expires).
+   */
   readonly expiresAt?: pulumi.Input<string>;
 }
 
@@ -54,7 +58,7 @@ export class PodApiKey extends pulumi.dynamic.Resource {
   declare public readonly name: pulumi.Output<string>;
   /** The granted permissions; undefined means the pod's full access. */
   declare public readonly permissions: pulumi.Output<PodApiKeyPermissions | undefined>;
-  /** When the key expires, if it does. */
+  /** When the key stops working, if it does: the given `expiresAt`, else the expiry it inherited. */
   declare public readonly expiresAt: pulumi.Output<string | undefined>;
   /** The key's id (also the resource's id). */
   declare public readonly apiKeyId: pulumi.Output<string>;

@@ -52,16 +52,17 @@ describe("lookups under Pulumi mocks (level 3)", () => {
 
   it("getPod is an invoke that mocks.call answers with { token: agentmail:index:getPod, inputs: { podId } }", async () => {
     const pod = await getPod({ podId: "pod_123" });
+    assert.deepEqual(seen, [], "no request reached the server");
     assert.deepEqual(pod, MOCK_LOOKUPS["agentmail:index:getPod"]!({ podId: "pod_123" }));
     assert.deepEqual(
       calls.map((c) => [c.token, c.inputs]),
       [["agentmail:index:getPod", { podId: "pod_123" }]],
     );
-    assert.deepEqual(seen, [], "no request reached the server");
   });
 
   it("getPodApiKeys is an invoke that mocks.call answers with { token: agentmail:index:getPodApiKeys, inputs: { podId } }", async () => {
     const result = await getPodApiKeys({ podId: "pod_123" });
+    assert.deepEqual(seen, [], "no request reached the server");
     assert.deepEqual(result, MOCK_LOOKUPS["agentmail:index:getPodApiKeys"]!({ podId: "pod_123" }));
     assert.deepEqual(
       calls.map((c) => [c.token, c.inputs]),

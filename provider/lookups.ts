@@ -23,7 +23,10 @@ const pulumiState = require("@pulumi/pulumi/runtime/state") as unknown;
 
 /** The arguments of {@link getPod}. */
 export interface GetPodArgs {
-  /** The pod's id, e.g. from the AgentMail console. Required. */
+  /**
+   * The pod's id, e.g. from the AgentMail console. Required: letters, digits, `-`, `_` and `.` (not `.` or
+   * `..` alone); anything else is refused before any request, as it would change the request's path.
+   */
   readonly podId: string;
 }
 
@@ -49,7 +52,7 @@ export interface GetPodResult {
 
 /** The arguments of {@link getPodApiKeys}. */
 export interface GetPodApiKeysArgs {
-  /** The pod whose keys to list. Required. */
+  /** The pod whose keys to list. Required; the same id shape as {@link GetPodArgs.podId}. */
   readonly podId: string;
 }
 
@@ -93,6 +96,9 @@ export interface GetPodApiKeysResult {
  * Credentials: stack config `agentmail:apiKey` and `agentmail:baseUrl`, else the environment variables
  * `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
  *
+ * Under Pulumi's mocks it sends nothing: the mocks' `call` receives `{ token: "agentmail:index:getPod",
+ * inputs: { podId } }` ({@link GET_POD_TOKEN}) and its answer, a {@link GetPodResult}, is returned.
+ *
  * @example
  * ```ts
  * const existing = await getPod({ podId: "pod_123" });
@@ -122,6 +128,10 @@ export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult
 /**
  * Lists a pod's API keys (`GET /v0/pods/{podId}/api-keys`, every page): metadata only, never a key's
  * secret. Credentials as for {@link getPod}.
+ *
+ * Under Pulumi's mocks it sends nothing: the mocks' `call` receives `{ token: "agentmail:index:getPodApiKeys",
+ * inputs: { podId } }` ({@link GET_POD_API_KEYS_TOKEN}) and its answer, a {@link GetPodApiKeysResult}, is
+ * returned.
  *
  * @example
  * ```ts

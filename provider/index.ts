@@ -9,6 +9,8 @@ export {
   getPodOutput,
   getPodApiKeys,
   getPodApiKeysOutput,
+  GET_POD_TOKEN,
+  GET_POD_API_KEYS_TOKEN,
   type GetPodArgs,
   type GetPodOutputArgs,
   type GetPodResult,

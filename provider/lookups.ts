@@ -3,19 +3,30 @@
  * `pulumi preview` too: they only read). Unlike the resources, these run in the program's own process,
  * so they call the API directly. Key secrets are never returned: AgentMail shows a key only once, at
  * creation (a `PodApiKey`'s `apiKey` output).
+ *
+ * Under Pulumi's mocks (`pulumi.runtime.setMocks`) they never open a connection: each lookup becomes an
+ * invoke that the mocks' `call` answers (see {@link GET_POD_TOKEN} and {@link GET_POD_API_KEYS_TOKEN}),
+ * so a unit test cannot reach AgentMail with whatever credential its environment holds.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AgentMailClient } from "./agentmail/client";
 import { resolveCredentials } from "./agentmail/credentials";
+import { ID_SHAPE, idProblem, quoteId } from "./agentmail/ids";
 import { toCamel } from "./agentmail/permissions";
 import type { BearerKey } from "./agentmail/schemas";
 import { compact } from "./lifecycle/outputs";
 import { retryOverrides } from "./runtime";
 import type { PodApiKeyPermissions } from "./podApiKey";
 
+// Internal to the SDK, but the only place that says whether mocks are installed (see `underMocks`).
+const pulumiState = require("@pulumi/pulumi/runtime/state") as unknown;
+
 /** The arguments of {@link getPod}. */
 export interface GetPodArgs {
-  /** The pod's id, e.g. from the AgentMail console. Required. */
+  /**
+   * The pod's id, e.g. from the AgentMail console. Required: letters, digits, `-`, `_` and `.` (not `.` or
+   * `..` alone); anything else is refused before any request, as it would change the request's path.
+   */
   readonly podId: string;
 }
 
@@ -41,7 +52,7 @@ export interface GetPodResult {
 
 /** The arguments of {@link getPodApiKeys}. */
 export interface GetPodApiKeysArgs {
-  /** The pod whose keys to list. Required. */
+  /** The pod whose keys to list. Required; the same id shape as {@link GetPodArgs.podId}. */
   readonly podId: string;
 }
 
@@ -85,13 +96,18 @@ export interface GetPodApiKeysResult {
  * Credentials: stack config `agentmail:apiKey` and `agentmail:baseUrl`, else the environment variables
  * `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
  *
+ * Under Pulumi's mocks it sends nothing: the mocks' `call` receives `{ token: "agentmail:index:getPod",
+ * inputs: { podId } }` ({@link GET_POD_TOKEN}) and its answer, a {@link GetPodResult}, is returned.
+ *
  * @example
  * ```ts
  * const existing = await getPod({ podId: "pod_123" });
  * ```
  */
 export async function getPod(args: GetPodArgs): Promise<GetPodResult> {
-  const pod = await programClient().getPod(requirePodId(args.podId, "getPod"));
+  const podId = requirePodId(args.podId, "getPod");
+  if (underMocks()) return mockedResult(GET_POD_TOKEN, podId);
+  const pod = await programClient().getPod(podId);
   return compact({
     podId: pod.pod_id,
     name: pod.name,
@@ -113,6 +129,10 @@ export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult
  * Lists a pod's API keys (`GET /v0/pods/{podId}/api-keys`, every page): metadata only, never a key's
  * secret. Credentials as for {@link getPod}.
  *
+ * Under Pulumi's mocks it sends nothing: the mocks' `call` receives `{ token: "agentmail:index:getPodApiKeys",
+ * inputs: { podId } }` ({@link GET_POD_API_KEYS_TOKEN}) and its answer, a {@link GetPodApiKeysResult}, is
+ * returned.
+ *
  * @example
  * ```ts
  * const { keys } = await getPodApiKeys({ podId: "pod_123" });
@@ -121,6 +141,7 @@ export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult
  */
 export async function getPodApiKeys(args: GetPodApiKeysArgs): Promise<GetPodApiKeysResult> {
   const podId = requirePodId(args.podId, "getPodApiKeys");
+  if (underMocks()) return mockedResult(GET_POD_API_KEYS_TOKEN, podId);
   const keys = await programClient().listAllApiKeys(podId);
   return { podId, keys: keys.map(keyInfo) };
 }
@@ -156,9 +177,51 @@ function programClient(): AgentMailClient {
   });
 }
 
+/**
+ * The pod id, checked before anything is sent: it goes into the request's path, where `..` or `/` would
+ * reach another route (`getPodApiKeys({ podId: ".." })` would list the organization's keys).
+ */
 function requirePodId(podId: unknown, fn: string): string {
   if (typeof podId !== "string" || podId.trim() === "") {
     throw new TypeError(`${fn}: podId must be a non-empty string (a pod id such as a Pod resource's podId).`);
   }
+  const problem = idProblem(podId);
+  if (problem !== undefined) {
+    throw new TypeError(`${fn}: podId is not a pod id (got ${quoteId(podId)}: ${problem}): expected ${ID_SHAPE}.`);
+  }
   return podId;
+}
+
+/**
+ * The invoke token of {@link getPod} under Pulumi's mocks. The mocks' `call` receives
+ * `{ token: "agentmail:index:getPod", inputs: { podId } }` and must return a {@link GetPodResult}.
+ */
+export const GET_POD_TOKEN = "agentmail:index:getPod";
+
+/**
+ * The invoke token of {@link getPodApiKeys} under Pulumi's mocks. The mocks' `call` receives
+ * `{ token: "agentmail:index:getPodApiKeys", inputs: { podId } }` and must return a
+ * {@link GetPodApiKeysResult} (`{ podId, keys: [...] }`).
+ */
+export const GET_POD_API_KEYS_TOKEN = "agentmail:index:getPodApiKeys";
+
+/**
+ * True when the program runs under Pulumi's mocks: `setMocks` and `setMockOptions` both set the monitor
+ * address to the literal "mock" (`runtime/settings.js` `setMockOptions`; `getMonitor` tests the same
+ * value). The settings live in a process-wide store, so this holds even with two copies of the SDK.
+ */
+function underMocks(): boolean {
+  const store = (
+    pulumiState as { getStore?: () => { settings?: { options?: { monitorAddr?: unknown } } } }
+  ).getStore?.();
+  return store?.settings?.options?.monitorAddr === "mock";
+}
+
+/** The mocks' answer to a lookup, as an invoke (`mocks.call`); nothing leaves the process. */
+async function mockedResult<T>(token: string, podId: string): Promise<T> {
+  const result: unknown = await pulumi.runtime.invoke(token, { podId });
+  if (typeof result !== "object" || result === null) {
+    throw new TypeError(`Under Pulumi mocks, ${token} is answered by mocks.call, which returned ${String(result)}.`);
+  }
+  return result as T;
 }

@@ -12,7 +12,10 @@ export type PodApiKeyPermissions = { readonly [P in PermissionName]?: boolean };
 
 /** The arguments of a {@link PodApiKey}. Changing any of them replaces the key (new key first, then the old one is revoked). */
 export interface PodApiKeyArgs {
-  /** The pod the key is scoped to, e.g. `pod.podId`. Required. */
+  /**
+   * The pod the key is scoped to, e.g. `pod.podId`. Required. An id of letters, digits, `-`, `_` and `.`
+   * (not `.` or `..` alone): anything else is refused by `check`, as it would change the request's path.
+   */
   readonly podId: pulumi.Input<string>;
   /**
    * The key's name. Default: the resource's name plus a random suffix (Pulumi's auto-naming), chosen

@@ -2,6 +2,7 @@
  * One method per AgentMail endpoint this package uses, over `Transport`. Knows nothing of Pulumi.
  */
 import { AgentMailError, ResponseError, type RequestInfo } from "./errors";
+import { apiPath } from "./ids";
 import { Transport, type TransportOptions } from "./transport";
 import {
   ApiKeyListSchema,
@@ -32,8 +33,6 @@ export interface KeyPage {
   readonly nextPageToken: string | undefined;
 }
 
-const seg = encodeURIComponent;
-
 /** @internal */
 export class AgentMailClient {
   readonly transport: Transport;
@@ -50,7 +49,7 @@ export class AgentMailClient {
   getPod(podId: string): Promise<Pod> {
     return this.transport.send({
       method: "GET",
-      path: `/v0/pods/${seg(podId)}`,
+      path: apiPath("/v0/pods/{pod_id}", { pod_id: podId }),
       schema: PodSchema,
       permission: "pod_read",
     });
@@ -82,7 +81,7 @@ export class AgentMailClient {
   async deletePod(podId: string): Promise<void> {
     await this.transport.send({
       method: "DELETE",
-      path: `/v0/pods/${seg(podId)}`,
+      path: apiPath("/v0/pods/{pod_id}", { pod_id: podId }),
       schema: undefined,
       permission: "pod_delete",
     });
@@ -105,7 +104,7 @@ export class AgentMailClient {
   }
 
   async listApiKeys(podId: string, pageToken?: string, limit?: number): Promise<KeyPage> {
-    const path = `/v0/pods/${seg(podId)}/api-keys`;
+    const path = apiPath("/v0/pods/{pod_id}/api-keys", { pod_id: podId });
     const page = await this.transport.send({
       method: "GET",
       path,
@@ -133,7 +132,7 @@ export class AgentMailClient {
 
   /** Every bearer key of a pod, across all pages (a page may be empty and still carry a token). */
   listAllApiKeys(podId: string): Promise<BearerKey[]> {
-    return allPages(`/v0/pods/${podId}/api-keys`, async (token) => {
+    return allPages(apiPath("/v0/pods/{pod_id}/api-keys", { pod_id: podId }), async (token) => {
       const page = await this.listApiKeys(podId, token);
       return { items: page.keys, nextPageToken: page.nextPageToken };
     });
@@ -142,7 +141,7 @@ export class AgentMailClient {
   createApiKey(podId: string, body: CreateApiKeyBody): Promise<CreatedKey> {
     return this.transport.send({
       method: "POST",
-      path: `/v0/pods/${seg(podId)}/api-keys`,
+      path: apiPath("/v0/pods/{pod_id}/api-keys", { pod_id: podId }),
       body,
       schema: CreatedKeySchema,
       permission: "api_key_create",
@@ -153,7 +152,7 @@ export class AgentMailClient {
   async renameApiKey(podId: string, apiKeyId: string, name: string): Promise<{ api_key_id: string; name: string }> {
     return this.transport.send({
       method: "PATCH",
-      path: `/v0/pods/${seg(podId)}/api-keys/${seg(apiKeyId)}`,
+      path: apiPath("/v0/pods/{pod_id}/api-keys/{api_key_id}", { pod_id: podId, api_key_id: apiKeyId }),
       body: { name },
       schema: RenamedKeySchema,
       permission: "api_key_update",
@@ -163,7 +162,7 @@ export class AgentMailClient {
   async deleteApiKey(podId: string, apiKeyId: string): Promise<void> {
     await this.transport.send({
       method: "DELETE",
-      path: `/v0/pods/${seg(podId)}/api-keys/${seg(apiKeyId)}`,
+      path: apiPath("/v0/pods/{pod_id}/api-keys/{api_key_id}", { pod_id: podId, api_key_id: apiKeyId }),
       schema: undefined,
       permission: "api_key_delete",
     });

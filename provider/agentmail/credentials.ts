@@ -3,6 +3,7 @@
  * the serialized provider: stack config (`agentmail:apiKey`, `agentmail:baseUrl`, through the dynamic
  * provider's `configure()`) first, then the environment (`AGENTMAIL_API_KEY`, `AGENTMAIL_BASE_URL`).
  */
+import { isIPv4 } from "node:net";
 import { CredentialsError } from "./errors";
 import { keyHint, redact } from "./redact";
 
@@ -43,17 +44,7 @@ export function resolveCredentials(
   const urlSource = nonEmpty(config.baseUrl) !== undefined ? "agentmail:baseUrl" : "AGENTMAIL_BASE_URL";
   const rawUrl = nonEmpty(config.baseUrl) ?? nonEmpty(env["AGENTMAIL_BASE_URL"]);
   const baseUrl = rawUrl ?? (apiKey.startsWith("am_eu_") ? EU_BASE_URL : DEFAULT_BASE_URL);
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new CredentialsError(
-      `${urlSource} is not a URL: "${redact(baseUrl, [apiKey])}". Use e.g. ${DEFAULT_BASE_URL}.`,
-    );
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new CredentialsError(`${urlSource} must be an http(s) URL, got "${redact(baseUrl, [apiKey])}".`);
-  }
+  checkBaseUrl(baseUrl, urlSource, apiKey);
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ""),
@@ -64,4 +55,64 @@ export function resolveCredentials(
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t === undefined || t === "" ? undefined : t;
+}
+
+/**
+ * Refuses a base URL that would leak or expose the organization's key: a `user:password@` part (it would
+ * be stored in the plaintext `endpoint` output and printed in errors), a query or a fragment (same, and
+ * they break the paths appended to it), and plain `http://` to anything but this machine (the key would
+ * travel in clear). Messages show the URL without its user, password, query and fragment.
+ */
+function checkBaseUrl(baseUrl: string, setting: string, apiKey: string): void {
+  const shown = `"${redact(withoutSecrets(baseUrl), [apiKey])}"`;
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new CredentialsError(`${setting} is not a URL: ${shown}. Use e.g. ${DEFAULT_BASE_URL}.`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new CredentialsError(`${setting} must be an http(s) URL, got ${shown}.`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new CredentialsError(
+      `${setting} must not hold a user name or password (user:password@), got ${shown}: AgentMail ` +
+        "authenticates with the API key alone, and the URL is stored in plain text in the state's endpoint " +
+        "output. Remove the user:password@ part.",
+    );
+  }
+  if (parsed.search !== "" || parsed.hash !== "" || /[?#]/.test(baseUrl)) {
+    throw new CredentialsError(
+      `${setting} must not hold a query (?...) or a fragment (#...), got ${shown}: request paths are ` +
+        `appended to it. Use e.g. ${DEFAULT_BASE_URL}.`,
+    );
+  }
+  if (parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
+    throw new CredentialsError(
+      `${setting} uses plain http:// to ${parsed.hostname}, got ${shown}: the API key would travel ` +
+        "unencrypted. Use https://, or http:// only to this machine (localhost, 127.0.0.1 or [::1]).",
+    );
+  }
+}
+
+/**
+ * True for hosts that are this machine: `localhost` (and `*.localhost`, which resolvers keep on the
+ * loopback interface, RFC 6761), 127.0.0.0/8 and `[::1]`. `URL` has already normalized the host
+ * (`0x7f000001` reads as 127.0.0.1, `127.0.0.1.example.com` stays a name).
+ * @internal
+ */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "[::1]") return true;
+  return isIPv4(host) && host.startsWith("127.");
+}
+
+/** The URL as it may be shown: no `user:password@`, no query, no fragment, even when it does not parse. */
+function withoutSecrets(raw: string): string {
+  const cut = raw.search(/[?#]/);
+  const base = cut === -1 ? raw : `${raw.slice(0, cut)}${raw[cut] === "?" ? "?…" : "#…"}`;
+  // Everything between "//" and the LAST "@": a password may itself hold "@", ":" or "/" (then the URL
+  // does not even parse). Hiding part of a path that holds "@" is the lesser evil.
+  return base.replace(/^([^/]*\/\/).*@/, "$1…@");
 }

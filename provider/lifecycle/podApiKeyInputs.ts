@@ -3,6 +3,7 @@
  * as `{ property, reason }` naming the input path, what is allowed, and a suggestion for a near miss.
  */
 import { z } from "zod";
+import { ID_SHAPE, idProblem, isSafeId, quoteId } from "../agentmail/ids";
 import { LEGACY_PERMISSIONS, PERMISSIONS, toCamel } from "../agentmail/permissions";
 import { failuresOf, isPadded, orUnknown, paddedReason, unpadded, type Failure, type InputsVocabulary } from "./inputs";
 import { compact } from "./outputs";
@@ -40,7 +41,9 @@ const permissionsShape = Object.fromEntries(PERMISSIONS.map((p) => [p, orUnknown
 
 /** @internal */
 export const PodApiKeyInputsSchema = z.strictObject({
-  podId: orUnknown(unpadded()),
+  // Strict: the id goes into request paths, where "..", "/" or "?" would reach another route (see ids.ts).
+  // One refinement (it also refuses empty and padded ids), so that each bad podId is one failure.
+  podId: orUnknown(z.string().refine(isSafeId)),
   name: orUnknown(unpadded()).optional(),
   permissions: orUnknown(z.strictObject(permissionsShape)).optional(),
   expiresAt: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
@@ -57,8 +60,7 @@ export type PodApiKeyInputs = z.infer<typeof PodApiKeyInputsSchema>;
 const WORDS: InputsVocabulary = {
   resource: "PodApiKey",
   allowed: {
-    podId:
-      "a pod id such as the podId of a Pod resource or one from the AgentMail console, without leading or trailing spaces",
+    podId: `a pod id such as the podId of a Pod resource or one from the AgentMail console, without leading or trailing spaces: ${ID_SHAPE}`,
     name: "a non-empty string without leading or trailing spaces, or omit it for an auto-generated name",
     permissions:
       "an object of camelCase permission names set to true or false (e.g. { messageSend: true }), or omit it for the full access of the pod",
@@ -72,6 +74,9 @@ const WORDS: InputsVocabulary = {
     const top = path[0]!;
     const value = news[top];
     if ((top === "podId" || top === "name") && isPadded(value)) return paddedReason(top, value, WORDS.allowed[top]!);
+    if (top === "podId" && typeof value === "string" && value.trim() !== "") {
+      return `podId is not a pod id (got ${quoteId(value)}: ${idProblem(value)}): expected ${WORDS.allowed["podId"]}.`;
+    }
     if (top === "expiresAt" && typeof value === "string") {
       const what = ISO_8601.test(value) ? "is not a real date-time" : "is not an ISO-8601 date-time with a time zone";
       return `expiresAt ${what} (got ${JSON.stringify(value)}: ${dateTimeProblem(value)}): expected ${WORDS.allowed["expiresAt"]}.`;

@@ -68,6 +68,23 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
+/** Every `mocks.call` (invoke) so far, in order, across all the suites of the process. */
+export const calls: pulumi.runtime.MockCallArgs[] = [];
+
+/** What `mocks.call` answers to the lookups' invokes (`agentmail:index:getPod`, `...:getPodApiKeys`). */
+export const MOCK_LOOKUPS: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "agentmail:index:getPod": (inputs) => ({
+    podId: inputs["podId"],
+    name: "mocked pod",
+    createdAt: "2026-11-27T00:00:00Z",
+    updatedAt: "2026-11-27T00:00:01Z",
+  }),
+  "agentmail:index:getPodApiKeys": (inputs) => ({
+    podId: inputs["podId"],
+    keys: [{ apiKeyId: "ak_mock", name: "mocked key", prefix: "am_us_mock", createdAt: "2026-11-27T00:00:00Z" }],
+  }),
+};
+
 /** What the mock "provider" answers: the inputs, plus what AgentMail would add for each type. */
 const mocks: pulumi.runtime.Mocks = {
   newResource: async (args) => {
@@ -93,7 +110,10 @@ const mocks: pulumi.runtime.Mocks = {
     }
     return { id: `${args.name}-id`, state };
   },
-  call: async (args) => args.inputs,
+  call: async (args) => {
+    calls.push(args);
+    return MOCK_LOOKUPS[args.token]?.(args.inputs) ?? args.inputs;
+  },
 };
 
 const settings = require("@pulumi/pulumi/runtime/settings") as {

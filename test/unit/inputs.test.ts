@@ -149,7 +149,12 @@ describe("PodApiKey input validation (unit)", () => {
       }
     }
     assert.match(failures({ podId: "  " })[0]!.reason, /without leading or trailing spaces/);
-    assert.deepEqual(failures({ podId: "pod 1", name: "my bot" }), [], "inner spaces are fine");
+    assert.deepEqual(failures({ podId: "pod_1", name: "my bot" }), [], "inner spaces are fine in a name");
+    // ...but not in an id, which goes into request paths (issue 15; see test/unit/security.test.ts).
+    assert.deepEqual(
+      failures({ podId: "pod 1" }).map((f) => f.property),
+      ["podId"],
+    );
   });
 
   it("lets the preview's unknown values through, at any depth", () => {

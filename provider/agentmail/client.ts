@@ -95,7 +95,7 @@ export class AgentMailClient {
   ): Promise<{ inboxes: Inbox[]; nextPageToken: string | undefined }> {
     const page = await this.transport.send({
       method: "GET",
-      path: `/v0/pods/${seg(podId)}/inboxes`,
+      path: apiPath("/v0/pods/{pod_id}/inboxes", { pod_id: podId }),
       query: { limit, page_token: pageToken },
       schema: InboxListSchema,
       permission: "inbox_read",

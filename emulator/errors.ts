@@ -8,6 +8,7 @@ export type ErrorCode =
   | "missing_authorization"
   | "invalid_token_type"
   | "unknown_api_key"
+  | "api_key_expired"
   | "unauthorized"
   | "missing_permission"
   | "permission_escalation"
@@ -78,6 +79,12 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     name: "UnauthorizedError",
     message: "Unknown API key",
     fix: "Check that the API key exists, is not revoked and has not expired.",
+  },
+  api_key_expired: {
+    status: 401,
+    name: "UnauthorizedError",
+    message: "API key expired",
+    fix: "Create a new API key (the expired one cannot be renewed) and use it instead.",
   },
   unauthorized: {
     status: 401,

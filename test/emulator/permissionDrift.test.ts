@@ -49,6 +49,7 @@ describe("emulator: permission names the service does not know (unknownPermissio
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.json.permissions, { message_send: true });
     assert.deepEqual((await listed())[0]?.permissions, { message_send: true });
+    assert.deepEqual(ctx.emu.store.apiKeys(podId)[0]?.permissions, { message_send: true }, "not granted either");
   });
 
   it("leaves such a name out of answers about a key that already holds it, and out of the full-access form", async () => {

@@ -77,7 +77,7 @@ export interface Emulator {
   readonly log: RequestLog;
   /** Fault injection. */
   readonly faults: FaultControls;
-  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag). */
+  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag, unknown names). */
   readonly settings: EmulatorSettings;
   /** Closes the server and every open connection (keep-alive, hanging or in flight); idempotent. */
   stop(): Promise<void>;
@@ -154,5 +154,14 @@ export { LEGACY_PERMISSION_NAMES, PERMISSION_NAMES, REMOVED_PERMISSION_NAMES } f
 export type { PermissionName, Permissions } from "./permissions";
 export { MALFORMED_BODY } from "./server";
 export { DEFAULT_KEY_NAME, DEFAULT_POD_NAME } from "./storeView";
-export type { ApiKeySeed, EmulatorState, EmulatorStore, PodSeed } from "./storeView";
-export type { ApiKeyListItem, AuthMe, CreatedApiKey, Pod, PublicKeyEntry, StoredKey } from "./wire";
+export type { ApiKeySeed, EmulatorState, EmulatorStore, PodSeed, PublicKeySeed } from "./storeView";
+export type {
+  ApiKeyListItem,
+  AuthMe,
+  CreatedApiKey,
+  Pod,
+  PublicJwk,
+  PublicKeyEntry,
+  PublicKeyMaterial,
+  StoredKey,
+} from "./wire";

@@ -22,6 +22,9 @@ export type ErrorCode =
   | "limit_exceeded"
   | "conflict"
   | "cannot_delete"
+  | "resource_taken"
+  | "race_condition"
+  | "resource_deleting"
   | "rate_limit_exceeded"
   | "internal_error"
   | "service_unavailable";
@@ -163,6 +166,26 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     name: "CannotDeleteError",
     message: "Cannot delete",
     fix: "Delete the resources it still holds first.",
+  },
+  // State conflicts: the reference says "403 or 409"; 409 is the emulator's pick (inferred). No route answers with
+  // them on its own: fault rules (`{ code: "race_condition" }`, or `status: 403` with the code) do.
+  resource_taken: {
+    status: 409,
+    name: "ConflictError",
+    message: "Resource taken",
+    fix: "Use another identifier: this one is held by another resource.",
+  },
+  race_condition: {
+    status: 409,
+    name: "ConflictError",
+    message: "Race condition",
+    fix: "Another request changed the resource at the same time; retry.",
+  },
+  resource_deleting: {
+    status: 409,
+    name: "ConflictError",
+    message: "Resource is being deleted",
+    fix: "Wait until the deletion has finished, then retry.",
   },
   rate_limit_exceeded: {
     status: 429,

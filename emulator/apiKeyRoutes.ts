@@ -4,7 +4,12 @@
  * Choices (inferred where the API description is silent):
  * - lists are newest first and never contain a secret; `public_key` entries are listed alongside bearer keys;
  * - `permissions` omitted on create = every permission, and the field is then omitted from answers; an object is
- *   stored and echoed as sent minus unknown names (so `false` fields are echoed too);
+ *   stored and echoed as sent minus unknown names (so `false` fields are echoed too), and minus the names of
+ *   `settings.unknownPermissions` (documented: the service strips names it does not recognise); the removed
+ *   `provider_*` names are a 400 (documented);
+ * - `expires_at` omitted = the calling key's own expiry, if it has one; an `expires_at` later than that is 403
+ *   (documented; the code, `forbidden`, is inferred: no source names one);
+ * - a body carrying `public_key` registers a public-key credential instead (see `publicKeys.ts`);
  * - a key cannot be given (on create or update) a permission its creator lacks: 403 `permission_escalation`;
  * - a key without a `name` is called "API Key";
  * - with `settings.listingLagMs`, keys younger than that are left out of listings (a lagging index), while the key
@@ -15,6 +20,8 @@ import type { EmulatorSettings, Handler, RequestContext } from "./context";
 import { fail } from "./errors";
 import { cutPage, parseLimit } from "./pagination";
 import { escalation, PERMISSION_NAMES, type Permissions } from "./permissions";
+import { registerPublicKey } from "./publicKeys";
+import { checkKeyLimit, inheritedExpiry } from "./keyRules";
 import { findPod } from "./podRoutes";
 import { keyWire, type KeyRecord } from "./records";
 import { DEFAULT_KEY_NAME } from "./storeView";
@@ -38,7 +45,7 @@ export const listApiKeys: Handler = (ctx) => {
   });
   const body: Record<string, unknown> = {
     count: page.items.length,
-    api_keys: page.items.map((k) => showFullAccess(keyWire(k), settings)),
+    api_keys: page.items.map((k) => present(keyWire(k), settings)),
   };
   if (page.nextToken !== undefined) body["next_page_token"] = page.nextToken;
   return { status: 200, body };
@@ -48,34 +55,51 @@ export const listApiKeys: Handler = (ctx) => {
 export const createApiKey: Handler = (ctx) => {
   requirePermission(ctx.caller, "api_key_create");
   const pod = findPod(ctx);
-  const body = createApiKeyBody(parseJsonObject(ctx.body), ctx.nowMs);
+  const json = parseJsonObject(ctx.body);
+  if (json["public_key"] !== undefined) return registerPublicKey(ctx, pod, json);
+  const { settings } = ctx.state;
+  const body = createApiKeyBody(json, ctx.nowMs, new Set(settings.unknownPermissions));
   checkEscalation(ctx, body.permissions);
-  const max = ctx.state.settings.limits.apiKeysPerPod;
-  if (max !== undefined && pod.keys.size >= max) {
-    throw fail("limit_exceeded", { message: `API key limit of ${max} per pod reached` });
-  }
-  const { created } = ctx.state.store.insertKey(pod, body.name ?? DEFAULT_KEY_NAME, body.permissions, body.expires_at);
-  return { status: 200, body: showFullAccess(created, ctx.state.settings) };
+  const expiresAt = inheritedExpiry(ctx.caller, body.expires_at);
+  checkKeyLimit(ctx, pod.keys.size);
+  const { created } = ctx.state.store.insertKey(pod, body.name ?? DEFAULT_KEY_NAME, body.permissions, expiresAt);
+  return { status: 200, body: present(created, settings) };
 };
 
 /** `PATCH /v0/pods/{pod_id}/api-keys/{api_key_id}`: `name` and/or `permissions` (which replaces the set). */
 export const updateApiKey: Handler = (ctx) => {
   requirePermission(ctx.caller, "api_key_update");
   const key = findKey(ctx);
-  const body = updateApiKeyBody(parseJsonObject(ctx.body));
+  const body = updateApiKeyBody(parseJsonObject(ctx.body), new Set(ctx.state.settings.unknownPermissions));
+  if (body.permissions !== undefined && key.type === "public_key") {
+    // Inferred: the Fern definition lets a public-key credential be renamed only.
+    throw fail("unprocessable", { message: "A public-key credential has no permissions", fix: "Send only name." });
+  }
   if (body.permissions !== undefined) checkEscalation(ctx, body.permissions);
   if (body.name !== undefined) key.name = body.name;
   if (body.permissions !== undefined) key.permissions = body.permissions;
   if (body.name !== undefined || body.permissions !== undefined) key.updated_at = new Date(ctx.nowMs).toISOString();
-  return { status: 200, body: showFullAccess(keyWire(key), ctx.state.settings) };
+  return { status: 200, body: present(keyWire(key), ctx.state.settings) };
 };
 
-/** A full-access key's `permissions` as `settings.fullAccessPermissions` says to show them. */
-function showFullAccess<T extends object>(key: T, settings: EmulatorSettings): T {
+/**
+ * A bearer key's answer as the settings say to show it: without the names of `settings.unknownPermissions` (a
+ * service that does not know a name does not show it), and a full-access key's `permissions` in the form
+ * `settings.fullAccessPermissions` asks for.
+ */
+function present<T extends object>(key: T, settings: EmulatorSettings): T {
   const bearer = !("type" in key) || key.type === "bearer"; // a create answer has no `type`
-  if (settings.fullAccessPermissions === "omit" || !bearer) return key;
-  if ((key as { permissions?: Permissions }).permissions !== undefined) return key;
-  return { ...key, permissions: Object.fromEntries(PERMISSION_NAMES.map((p) => [p, true])) as Permissions };
+  if (!bearer) return key;
+  const unknown = new Set(settings.unknownPermissions);
+  const permissions = (key as { permissions?: Permissions }).permissions;
+  if (permissions !== undefined) {
+    if (unknown.size === 0) return key;
+    const shown = Object.fromEntries(Object.entries(permissions).filter(([name]) => !unknown.has(name)));
+    return { ...key, permissions: shown as Permissions };
+  }
+  if (settings.fullAccessPermissions === "omit") return key;
+  const all = PERMISSION_NAMES.filter((name) => !unknown.has(name)).map((name) => [name, true]);
+  return { ...key, permissions: Object.fromEntries(all) as Permissions };
 }
 
 /** `DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}`: 204; the secret stops working at once. */

@@ -6,7 +6,8 @@
  * - a scheme other than `Bearer`: `unauthorized`;
  * - a bearer token that is not an AgentMail key (does not start with `am_`): `invalid_token_type`;
  * - an `am_...` key that does not exist, was revoked or belongs to a deleted pod: `unknown_api_key`;
- * - an `am_...` key whose `expires_at` has passed: `api_key_expired` (documented code; when it is used, inferred).
+ * - a key (the organization key included) whose `expires_at` has passed: `api_key_expired` (documented: "An expired
+ *   key can also return 401 with code `api_key_expired`", docs.agentmail.to/knowledge-base/api-403-error).
  */
 import { fail, type ErrorCode } from "./errors";
 import { redact } from "./ids";
@@ -23,6 +24,8 @@ export interface Caller {
   /** `undefined`: every permission of the scope. */
   readonly permissions: Permissions | undefined;
   readonly apiKeyId: string;
+  /** The caller's own expiry in ms since the epoch; `Infinity` when it does not expire. */
+  readonly expiresMs: number;
 }
 
 /** Result of looking at a request's `Authorization` header. */
@@ -37,6 +40,8 @@ export interface Credential {
 export interface OrgKey {
   readonly secret: string;
   readonly apiKeyId: string;
+  /** Expiry in ms since the epoch; `Infinity` when none (the default). */
+  readonly expiresMs: number;
 }
 
 /** Resolves the `Authorization` header against the organization key and the store's keys. */
@@ -55,22 +60,28 @@ export function resolveCredential(
   }
   if (token === "") return { label: "none", caller: "missing_authorization" };
   if (token === org.secret) {
+    if (org.expiresMs <= nowMs) return { label: redact(token), caller: "api_key_expired" };
     return {
       label: redact(token),
-      caller: { scope: "organization", permissions: undefined, apiKeyId: org.apiKeyId },
+      caller: { scope: "organization", permissions: undefined, apiKeyId: org.apiKeyId, expiresMs: org.expiresMs },
     };
   }
   if (!token.startsWith("am_")) return { label: redact(token), caller: "invalid_token_type" };
   const key = store.keyBySecret(token);
   if (key === undefined || key.type !== "bearer") return { label: redact(token), caller: "unknown_api_key" };
-  // Inferred: an expired key is rejected like an unknown one.
   if (key.expiresMs <= nowMs) return { label: `${key.prefix}…`, caller: "api_key_expired" };
   key.usedMs = nowMs;
   return { label: `${key.prefix}…`, caller: podCaller(key) };
 }
 
 function podCaller(key: KeyRecord): Caller {
-  return { scope: "pod", podId: key.pod_id, permissions: key.permissions, apiKeyId: key.api_key_id };
+  return {
+    scope: "pod",
+    podId: key.pod_id,
+    permissions: key.permissions,
+    apiKeyId: key.api_key_id,
+    expiresMs: key.expiresMs,
+  };
 }
 
 /** The caller, or throws the 401 answer. */

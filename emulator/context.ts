@@ -28,6 +28,13 @@ export interface EmulatorSettings {
    * listings may lag behind its creates; the keys themselves work (as credentials, by id) at once. 0: no lag.
    */
   listingLagMs: number;
+  /**
+   * Current permission names (wire spelling, e.g. `"message_reply"`) that the service pretends not to know, as a
+   * live service behind (or ahead of) the API description does: they are stripped from create and update bodies
+   * like any unknown name (so the grant comes back smaller than asked) and from the `permissions` of answers.
+   * Empty: every name of the reference is known.
+   */
+  unknownPermissions: string[];
 }
 
 /** Shared by every request. */

@@ -87,7 +87,7 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     status: 401,
     name: "UnauthorizedError",
     message: "API key expired",
-    fix: "Create a new API key.",
+    fix: "Create a new API key (the expired one cannot be renewed) and use it instead.",
   },
   unauthorized: {
     status: 401,
@@ -167,24 +167,25 @@ const CODES: Readonly<Record<ErrorCode, CodeInfo>> = {
     message: "Cannot delete",
     fix: "Delete the resources it still holds first.",
   },
-  // The state conflicts come as 403 or 409 (agentmail-api.md); 409 is the emulator's pick (inferred).
+  // State conflicts: the reference says "403 or 409"; 409 is the emulator's pick (inferred). No route answers with
+  // them on its own: fault rules (`{ code: "race_condition" }`, or `status: 403` with the code) do.
   resource_taken: {
     status: 409,
     name: "ConflictError",
-    message: "Resource already taken",
-    fix: "Use another name or identifier.",
+    message: "Resource taken",
+    fix: "Use another identifier: this one is held by another resource.",
   },
   race_condition: {
     status: 409,
     name: "ConflictError",
-    message: "Concurrent modification",
-    fix: "Retry the request.",
+    message: "Race condition",
+    fix: "Another request changed the resource at the same time; retry.",
   },
   resource_deleting: {
     status: 409,
     name: "ConflictError",
     message: "Resource is being deleted",
-    fix: "Wait until the deletion finishes.",
+    fix: "Wait until the deletion has finished, then retry.",
   },
   rate_limit_exceeded: {
     status: 429,

@@ -1,7 +1,7 @@
 /**
  * Identifiers and secrets. Choices (inferred; the API only promises opaque strings):
  * - pod ids are UUIDs (`crypto.randomUUID()`),
- * - api key ids are `ak_` + 24 hex digits,
+ * - api key ids are `ak_` + 24 hex digits; public-key credential ids are UUIDs (the Fern definition types them so),
  * - secrets are `am_<region>_` + 48 hex digits (24 random bytes), the region taken from the organization key,
  * - a key's `prefix` is the secret's first {@link PREFIX_LENGTH} characters, e.g. `am_us_ab12cd`.
  */
@@ -23,6 +23,11 @@ export function newApiKeyId(): string {
 /** A new inbox address, which is also its id (inferred domain: AgentMail's default one). */
 export function newInboxAddress(): string {
   return `inbox-${randomBytes(6).toString("hex")}@agentmail.to`;
+}
+
+/** A new public-key credential id. */
+export function newPublicKeyId(): string {
+  return randomUUID();
 }
 
 /** A new API key secret for a region (`us` or `eu`). */

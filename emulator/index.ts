@@ -45,6 +45,17 @@ export interface EmulatorOptions {
   /** Leave keys younger than this many ms (by `clock`) out of key listings (see `EmulatorSettings`); default 0. */
   listingLagMs?: number;
   /**
+   * Permission names of the reference that the service pretends not to know (see `EmulatorSettings`); default
+   * none. Each must be one of {@link PERMISSION_NAMES}.
+   */
+  unknownPermissions?: readonly string[];
+  /**
+   * When the organization key expires (ISO-8601 or a `Date`); default never. Keys it creates without `expires_at`
+   * then inherit this expiry, and a later `expires_at` is refused (403 `forbidden`). A past time is accepted, so
+   * that a test can start with an expired organization key.
+   */
+  orgApiKeyExpiresAt?: string | Date;
+  /**
    * The emulator's clock, in ms since the epoch: creation times, `expires_at` checks, `used_at` and the log's
    * `startedAt`. Default `Date.now`. A test can pass a settable clock to expire a key without waiting; fault
    * delays always use real timers.
@@ -66,7 +77,7 @@ export interface Emulator {
   readonly log: RequestLog;
   /** Fault injection. */
   readonly faults: FaultControls;
-  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag). */
+  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag, unknown names). */
   readonly settings: EmulatorSettings;
   /** Closes the server and every open connection (keep-alive, hanging or in flight); idempotent. */
   stop(): Promise<void>;
@@ -81,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     limits: { ...options.limits },
     fullAccessPermissions: options.fullAccessPermissions ?? "omit",
     listingLagMs: options.listingLagMs ?? 0,
+    unknownPermissions: [...(options.unknownPermissions ?? [])],
   };
   if (!(Number.isInteger(settings.maxPageLimit) && settings.maxPageLimit >= 1)) {
     throw new RangeError("maxPageLimit must be a positive integer");
@@ -91,8 +103,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (settings.defaultPageLimit > settings.maxPageLimit) {
     throw new RangeError("defaultPageLimit must not exceed maxPageLimit");
   }
-  const lagProblem = settingProblem("listingLagMs", settings.listingLagMs);
-  if (lagProblem !== undefined) throw new RangeError(lagProblem);
+  for (const name of ["listingLagMs", "unknownPermissions"] as const) {
+    const problem = settingProblem(name, settings[name]);
+    if (problem !== undefined) throw new RangeError(problem);
+  }
+  const orgExpiresMs = options.orgApiKeyExpiresAt === undefined ? Infinity : timeOf(options.orgApiKeyExpiresAt);
+  if (Number.isNaN(orgExpiresMs)) {
+    throw new RangeError(`orgApiKeyExpiresAt is not a valid time: ${String(options.orgApiKeyExpiresAt)}`);
+  }
   const orgApiKey = options.orgApiKey ?? newSecret("us");
   if (orgApiKey === "") throw new RangeError("orgApiKey must not be empty");
   const organizationId = options.organizationId ?? randomUUID();
@@ -104,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state: { store, tokens: new PageTokens(), settings },
     faults,
     log,
-    org: { secret: orgApiKey, apiKeyId: newApiKeyId() },
+    org: { secret: orgApiKey, apiKeyId: newApiKeyId(), expiresMs: orgExpiresMs },
     clock,
   });
   const address = await server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
@@ -121,15 +139,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
+/** Milliseconds since the epoch of an ISO-8601 string or a `Date`; NaN when it is not a time. */
+function timeOf(value: string | Date): number {
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
+
 export type { EmulatorSettings } from "./context";
 export type { ErrorCode, ErrorResponse, ValidationErrorResponse, ValidationIssue } from "./errors";
 export { errorBody, ERROR_DOCS_URL } from "./errors";
 export type { FaultControls, FaultInfo, FaultRule } from "./faults";
 export type { LogEntry, LogFilter, RequestLog } from "./log";
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./pagination";
-export { LEGACY_PERMISSION_NAMES, PERMISSION_NAMES } from "./permissions";
+export { LEGACY_PERMISSION_NAMES, PERMISSION_NAMES, REMOVED_PERMISSION_NAMES } from "./permissions";
 export type { PermissionName, Permissions } from "./permissions";
 export { MALFORMED_BODY } from "./server";
 export { DEFAULT_KEY_NAME, DEFAULT_POD_NAME } from "./storeView";
-export type { ApiKeySeed, EmulatorState, EmulatorStore, PodSeed } from "./storeView";
-export type { ApiKeyListItem, AuthMe, CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";
+export type { ApiKeySeed, EmulatorState, EmulatorStore, PodSeed, PublicKeySeed } from "./storeView";
+export type {
+  ApiKeyListItem,
+  AuthMe,
+  CreatedApiKey,
+  Inbox,
+  Pod,
+  PublicJwk,
+  PublicKeyEntry,
+  PublicKeyMaterial,
+  StoredKey,
+} from "./wire";

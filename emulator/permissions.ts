@@ -62,9 +62,8 @@ export const PERMISSION_NAMES = [
 export type PermissionName = (typeof PERMISSION_NAMES)[number];
 
 /**
- * Older names that users' programs may still carry: `thread_*` were never enforced, `provider_*` were renamed
- * `app_*`. The newest API description does not list them, so the emulator treats them like any unknown name and
- * drops them silently (inferred: the service's schema strips unknown keys).
+ * Older names that users' programs may still carry: `thread_*` (folded into the `message_*` permissions in March
+ * 2026) and `provider_*` (renamed `app_*` on 2026-09-30). None is a current name.
  */
 export const LEGACY_PERMISSION_NAMES = [
   "thread_read",
@@ -72,6 +71,16 @@ export const LEGACY_PERMISSION_NAMES = [
   "provider_connect",
   "provider_share_owner",
 ] as const;
+
+/**
+ * The legacy names the service refuses: since 2026-09-30 sending `provider_connect` or `provider_share_owner`
+ * (with any value) is a 400 `validation_error` naming the field (documented). The other legacy names are dropped
+ * silently like any unknown name.
+ */
+export const REMOVED_PERMISSION_NAMES: ReadonlyMap<string, PermissionName> = new Map([
+  ["provider_connect", "app_connect"],
+  ["provider_share_owner", "app_share_owner"],
+]);
 
 /** A permissions object as sent and echoed on the wire: every field an optional boolean. */
 export type Permissions = Partial<Record<PermissionName, boolean>>;
@@ -111,13 +120,20 @@ export function escalation(holder: Permissions | undefined, wanted: Permissions 
 /**
  * Copies the known fields of a permissions object, dropping unknown names (values of unknown names are not
  * even looked at, like a schema that strips unknown keys). Known fields must already be booleans.
+ * @param unknown current names the service is told to pretend not to know (`settings.unknownPermissions`):
+ * dropped like unknown ones.
  */
-export function dropUnknown(permissions: Readonly<Record<string, unknown>>): Permissions {
+export function dropUnknown(
+  permissions: Readonly<Record<string, unknown>>,
+  unknown: ReadonlySet<string> = NONE,
+): Permissions {
   const kept: Permissions = {};
   for (const name of Object.keys(permissions)) {
-    if (!isPermissionName(name)) continue;
+    if (!isPermissionName(name) || unknown.has(name)) continue;
     const value = permissions[name];
     if (typeof value === "boolean") kept[name] = value;
   }
   return kept;
 }
+
+const NONE: ReadonlySet<string> = new Set();

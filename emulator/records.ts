@@ -2,7 +2,7 @@
  * How pods and keys are held in memory, and their wire forms.
  */
 import type { Permissions } from "./permissions";
-import type { ApiKeyListItem, Inbox, Pod, StoredKey } from "./wire";
+import type { ApiKeyListItem, Inbox, Pod, PublicKeyEntry, PublicKeyMaterial, StoredKey } from "./wire";
 
 /** A pod as held in memory. */
 export interface PodRecord {
@@ -43,6 +43,12 @@ export interface KeyRecord {
   /** Expiry in ms since the epoch; `Infinity` when none. */
   readonly expiresMs: number;
   usedMs: number | undefined;
+  /** A public-key entry's key material. */
+  readonly public_key?: PublicKeyMaterial;
+  /** A public-key entry's idempotency id. */
+  readonly client_id?: string;
+  /** A sign-in key's state. */
+  readonly status?: "pending" | "active";
 }
 
 /** The wire form of a pod. */
@@ -54,16 +60,7 @@ export function podWire(r: PodRecord): Pod {
 
 /** The wire form of a key as lists show it (never the secret). */
 export function keyWire(r: KeyRecord): ApiKeyListItem {
-  if (r.type === "public_key") {
-    return {
-      type: "public_key",
-      api_key_id: r.api_key_id,
-      name: r.name,
-      pod_id: r.pod_id,
-      created_at: r.created_at,
-      updated_at: r.updated_at,
-    };
-  }
+  if (r.type === "public_key") return publicKeyWire(r);
   const key: StoredKey = {
     type: "bearer",
     api_key_id: r.api_key_id,
@@ -77,4 +74,23 @@ export function keyWire(r: KeyRecord): ApiKeyListItem {
   if (r.expires_at !== undefined) key.expires_at = r.expires_at;
   if (r.usedMs !== undefined) key.used_at = new Date(r.usedMs).toISOString();
   return key;
+}
+
+/** The wire form of a public-key entry. */
+function publicKeyWire(r: KeyRecord): PublicKeyEntry {
+  if (r.public_key === undefined) throw new Error(`emulator: public-key entry ${r.api_key_id} has no key material`);
+  const entry: PublicKeyEntry = {
+    type: "public_key",
+    api_key_id: r.api_key_id,
+    name: r.name,
+    pod_id: r.pod_id,
+    scope: { type: "pod", id: r.pod_id },
+    public_key: { jwk: { ...r.public_key.jwk }, fingerprint: r.public_key.fingerprint },
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+  if (r.client_id !== undefined) entry.client_id = r.client_id;
+  if (r.status !== undefined) entry.status = r.status;
+  if (r.expires_at !== undefined) entry.expires_at = r.expires_at;
+  return entry;
 }

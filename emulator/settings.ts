@@ -1,10 +1,11 @@
 /**
  * Validation of the emulator's adjustable settings, shared by `startEmulator`'s options and the admin route
  * `PATCH /__emulator/settings`, so that a test in another process can change what an in-process test changes
- * through `emu.settings` (listing lag, empty pages, page sizes, quotas, the full-access form).
+ * through `emu.settings` (listing lag, empty pages, page sizes, quotas, the full-access form, unknown permissions).
  */
 import type { EmulatorSettings } from "./context";
 import { invalid } from "./errors";
+import { isPermissionName } from "./permissions";
 
 /** What is wrong with `value` as the setting `name`, or undefined when it is allowed. */
 export function settingProblem(name: string, value: unknown): string | undefined {
@@ -22,12 +23,31 @@ export function settingProblem(name: string, value: unknown): string | undefined
       return value === "omit" || value === "all" ? undefined : 'fullAccessPermissions must be "omit" or "all"';
     case "limits":
       return limitsProblem(value);
+    case "unknownPermissions":
+      return unknownPermissionsProblem(value);
     default:
       return `unknown setting ${JSON.stringify(name)}; settable: ${SETTABLE.join(", ")}`;
   }
 }
 
-const SETTABLE = ["defaultPageLimit", "maxPageLimit", "emptyPages", "limits", "fullAccessPermissions", "listingLagMs"];
+const SETTABLE = [
+  "defaultPageLimit",
+  "maxPageLimit",
+  "emptyPages",
+  "limits",
+  "fullAccessPermissions",
+  "listingLagMs",
+  "unknownPermissions",
+];
+
+function unknownPermissionsProblem(value: unknown): string | undefined {
+  const allowed =
+    'unknownPermissions must be an array of permission names of the API reference, e.g. ["message_reply"]';
+  if (!Array.isArray(value)) return allowed;
+  // Only current names: an unlisted name is unknown already, and a legacy one has its own documented answer.
+  const wrong = value.filter((v) => typeof v !== "string" || !isPermissionName(v));
+  return wrong.length === 0 ? undefined : `${allowed}; not one: ${wrong.map((v) => JSON.stringify(v)).join(", ")}`;
+}
 
 function limitsProblem(value: unknown): string | undefined {
   const allowed = "limits must be an object of positive integers with keys pods and/or apiKeysPerPod";
@@ -53,4 +73,6 @@ export function patchSettings(settings: EmulatorSettings, patch: Record<string, 
   }
   if (issues.length > 0) throw invalid(issues);
   Object.assign(settings, patch);
+  // A copy, so that the caller's array is never shared with the running emulator.
+  if (Array.isArray(patch["unknownPermissions"])) settings.unknownPermissions = [...settings.unknownPermissions];
 }

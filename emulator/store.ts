@@ -2,7 +2,8 @@
  * The emulator's in-memory state: pods, their API keys and the index of secrets used to authenticate.
  * {@link MemoryStore} implements the public {@link EmulatorStore} view and adds what the route handlers need.
  */
-import { newApiKeyId, newInboxAddress, newPodId, newSecret, prefixOf } from "./ids";
+import { newApiKeyId, newInboxAddress, newPodId, newPublicKeyId, newSecret, prefixOf } from "./ids";
+import { randomJwk, thumbprint } from "./jwk";
 import { dropUnknown, type Permissions } from "./permissions";
 import { inboxWire, keyWire, podWire, type KeyRecord, type PodRecord } from "./records";
 import {
@@ -12,8 +13,9 @@ import {
   type EmulatorState,
   type EmulatorStore,
   type PodSeed,
+  type PublicKeySeed,
 } from "./storeView";
-import type { CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";
+import type { CreatedApiKey, Inbox, Pod, PublicJwk, PublicKeyEntry, StoredKey } from "./wire";
 
 /** The in-memory data of one emulator. */
 export class MemoryStore implements EmulatorStore {
@@ -71,12 +73,7 @@ export class MemoryStore implements EmulatorStore {
 
   createApiKey(podId: string, seed: ApiKeySeed = {}): CreatedApiKey {
     const pod = this.requirePod(podId);
-    let expires: string | undefined;
-    if (seed.expires_at !== undefined) {
-      const ms = new Date(seed.expires_at).getTime();
-      if (Number.isNaN(ms)) throw new TypeError(`expires_at is not a valid time: ${String(seed.expires_at)}`);
-      expires = new Date(ms).toISOString();
-    }
+    const expires = seed.expires_at === undefined ? undefined : isoTime(seed.expires_at, "expires_at");
     const permissions = seed.permissions === undefined ? undefined : dropUnknown(seed.permissions);
     return this.insertKey(pod, seed.name ?? DEFAULT_KEY_NAME, permissions, expires).created;
   }
@@ -88,24 +85,19 @@ export class MemoryStore implements EmulatorStore {
     return true;
   }
 
-  addPublicKey(podId: string, name = "Public Key"): PublicKeyEntry {
+  addPublicKey(podId: string, seed: string | PublicKeySeed = {}): PublicKeyEntry {
     const pod = this.requirePod(podId);
-    const now = new Date(this.clock()).toISOString();
-    const record: KeyRecord = {
-      seq: ++this.seq,
-      type: "public_key",
-      api_key_id: newApiKeyId(),
-      pod_id: pod.pod_id,
-      name,
-      prefix: "",
-      permissions: undefined,
-      created_at: now,
-      updated_at: now,
-      expiresMs: Infinity,
-      usedMs: undefined,
-    };
-    pod.keys.set(record.api_key_id, record);
-    return keyWire(record) as PublicKeyEntry;
+    const opts = typeof seed === "string" ? { name: seed } : seed;
+    const jwk = opts.jwk ?? randomJwk();
+    return keyWire(
+      this.insertPublicKey(pod, {
+        jwk,
+        name: opts.name ?? defaultPublicKeyName(jwk),
+        clientId: opts.client_id,
+        expiresAt: opts.expires_at === undefined ? undefined : isoTime(opts.expires_at, "expires_at"),
+        status: opts.status,
+      }),
+    ) as PublicKeyEntry;
   }
 
   addInbox(podId: string): Inbox {
@@ -233,6 +225,44 @@ export class MemoryStore implements EmulatorStore {
     return { record, created };
   }
 
+  /** Registers a public-key entry (a credential, or a sign-in key when `status` is given). */
+  insertPublicKey(
+    pod: PodRecord,
+    fields: {
+      jwk: PublicJwk;
+      name: string;
+      clientId: string | undefined;
+      expiresAt: string | undefined;
+      status?: "pending" | "active" | undefined;
+    },
+  ): KeyRecord {
+    const now = new Date(this.clock()).toISOString();
+    const record: KeyRecord = {
+      seq: ++this.seq,
+      type: "public_key",
+      api_key_id: newPublicKeyId(),
+      pod_id: pod.pod_id,
+      name: fields.name,
+      prefix: "",
+      permissions: undefined,
+      created_at: now,
+      updated_at: now,
+      ...(fields.expiresAt === undefined ? {} : { expires_at: fields.expiresAt }),
+      expiresMs: fields.expiresAt === undefined ? Infinity : Date.parse(fields.expiresAt),
+      usedMs: undefined,
+      public_key: { jwk: { ...fields.jwk }, fingerprint: thumbprint(fields.jwk) },
+      ...(fields.clientId === undefined ? {} : { client_id: fields.clientId }),
+      ...(fields.status === undefined ? {} : { status: fields.status }),
+    };
+    pod.keys.set(record.api_key_id, record);
+    return record;
+  }
+
+  /** The pod's public-key entry registered with `clientId`, if any (inferred: `client_id` is unique per pod). */
+  publicKeyByClientId(pod: PodRecord, clientId: string): KeyRecord | undefined {
+    return [...pod.keys.values()].find((k) => k.type === "public_key" && k.client_id === clientId);
+  }
+
   removeKey(record: KeyRecord): void {
     this.podMap.get(record.pod_id)?.keys.delete(record.api_key_id);
     const secret = this.secretById.get(record.api_key_id);
@@ -258,4 +288,16 @@ export class MemoryStore implements EmulatorStore {
     if (!record) throw new Error(`emulator: no pod ${podId}`);
     return record;
   }
+}
+
+/** Name of a public-key credential registered without one (documented in the Fern definition). */
+export function defaultPublicKeyName(jwk: PublicJwk): string {
+  return `AgentID key ${thumbprint(jwk).slice(0, 8)}`;
+}
+
+/** An ISO instant from a seed's time; throws a `TypeError` naming `field` when it is not a time. */
+function isoTime(value: string | Date, field: string): string {
+  const ms = new Date(value).getTime();
+  if (Number.isNaN(ms)) throw new TypeError(`${field} is not a valid time: ${String(value)}`);
+  return new Date(ms).toISOString();
 }

@@ -1,7 +1,7 @@
 /**
  * The public, synchronous view of the emulator's data ({@link EmulatorStore}) and the shapes it takes and gives.
  */
-import type { ApiKeyListItem, CreatedApiKey, Inbox, Pod, PublicKeyEntry, StoredKey } from "./wire";
+import type { ApiKeyListItem, CreatedApiKey, Inbox, Pod, PublicJwk, PublicKeyEntry, StoredKey } from "./wire";
 
 /** Fields for seeding a pod with {@link EmulatorStore.createPod}. */
 export interface PodSeed {
@@ -18,6 +18,23 @@ export interface ApiKeySeed {
   /** Allowlist; unknown names are dropped as the API does. Omitted: every permission. */
   permissions?: Readonly<Record<string, unknown>>;
   /** Expiry; unlike the API, a past time is accepted here so that tests can seed an expired key. */
+  expires_at?: string | Date;
+}
+
+/**
+ * Fields for seeding a public-key entry with {@link EmulatorStore.addPublicKey}: a public-key credential, or an
+ * AgentID sign-in key when `status` is given. Nothing is inherited here (no caller): what is given is stored.
+ */
+export interface PublicKeySeed {
+  /** Name; default `AgentID key <first 8 characters of the fingerprint>`, as the API names one. */
+  name?: string;
+  /** The public JWK; default a random (well-formed, not necessarily on-curve) P-256 JWK. */
+  jwk?: PublicJwk;
+  /** Idempotency id, shown in listings; not checked for uniqueness here. */
+  client_id?: string;
+  /** Makes the entry a sign-in key in this state. */
+  status?: "pending" | "active";
+  /** Expiry; a past time is accepted. */
   expires_at?: string | Date;
 }
 
@@ -39,14 +56,18 @@ export interface EmulatorStore {
   deletePod(podId: string): boolean;
   /** Bearer keys of one pod, or of every pod, newest first; never a secret. */
   apiKeys(podId?: string): StoredKey[];
-  /** Non-bearer entries added with {@link addPublicKey}, newest first. */
+  /** Public-key entries (registered over the API or with {@link addPublicKey}), newest first. */
   publicKeys(podId?: string): PublicKeyEntry[];
   /** Creates a bearer key and returns it with its secret. Throws when the pod does not exist. */
   createApiKey(podId: string, seed?: ApiKeySeed): CreatedApiKey;
   /** Removes a key out of band (as if revoked elsewhere); `false` when it did not exist. */
   revokeApiKey(podId: string, apiKeyId: string): boolean;
-  /** Adds a `{ type: "public_key" }` entry to a pod's key list. Throws when the pod does not exist. */
-  addPublicKey(podId: string, name?: string): PublicKeyEntry;
+  /**
+   * Adds a `{ type: "public_key" }` entry (a credential, or a sign-in key with `status`) to a pod's key list, as
+   * other software sharing the pod would: clients that manage bearer keys must skip it. A string is the name.
+   * Throws when the pod does not exist.
+   */
+  addPublicKey(podId: string, seed?: string | PublicKeySeed): PublicKeyEntry;
   /**
    * Adds an inbox to the pod: `GET /v0/pods/{pod_id}/inboxes` lists it, and deleting the pod fails with 409
    * `cannot_delete`. Throws when the pod does not exist.

@@ -1,10 +1,11 @@
 /**
  * Request-body validation, as the real API does it: every problem is reported in one 400
  * `ValidationErrorResponse` naming the field; unknown top-level fields and unknown permission names are
- * ignored (a schema that strips unknown keys).
+ * ignored (a schema that strips unknown keys), except the removed `provider_*` permission names, which are a 400
+ * (documented since 2026-09-30).
  */
 import { fail, invalid, type ValidationIssue } from "./errors";
-import { dropUnknown, isPermissionName, type Permissions } from "./permissions";
+import { dropUnknown, isPermissionName, REMOVED_PERMISSION_NAMES, type Permissions } from "./permissions";
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,7 +30,8 @@ export interface UpdateApiKeyBody {
   permissions?: Permissions;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9\-._~]{1,256}$/;
+/** What a `client_id` may be: 1-256 characters of `A-Za-z0-9-._~` (documented). */
+export const CLIENT_ID = /^[A-Za-z0-9\-._~]{1,256}$/;
 // The doc says only "ISO-8601" (inferred: the strict RFC 3339 profile a JSON API usually parses:
 // seconds required, `Z` or a `±HH:MM` offset). Stricter than many servers on purpose, so that a client
 // passing users' looser ISO forms through unchanged is caught here rather than by the real service.
@@ -69,38 +71,52 @@ export function createPodBody(body: JsonObject): CreatePodBody {
   return finish(issues, out);
 }
 
-/** Validates the body of Create API Key; `nowMs` is the time `expires_at` must be after. */
-export function createApiKeyBody(body: JsonObject, nowMs: number): CreateApiKeyBody {
+/**
+ * Validates the body of Create API Key; `nowMs` is the time `expires_at` must be after; `unknown` holds the
+ * current names the service pretends not to know (`settings.unknownPermissions`), dropped like unknown names.
+ */
+export function createApiKeyBody(body: JsonObject, nowMs: number, unknown?: ReadonlySet<string>): CreateApiKeyBody {
   const issues: ValidationIssue[] = [];
   const out: CreateApiKeyBody = {};
   const name = optionalString(body, "name", issues);
   if (name !== undefined) out.name = name;
-  const permissions = optionalPermissions(body, issues);
+  const permissions = optionalPermissions(body, issues, unknown);
   if (permissions !== undefined) out.permissions = permissions;
-  if (body["expires_at"] !== undefined) {
-    const raw = body["expires_at"];
-    const ms = typeof raw === "string" && ISO_DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
-    if (Number.isNaN(ms)) {
-      issues.push({ path: ["expires_at"], message: "expires_at must be an ISO-8601 date-time" });
-    } else if (ms <= nowMs) {
-      issues.push({ path: ["expires_at"], message: "expires_at must be in the future" });
-    } else {
-      out.expires_at = new Date(ms).toISOString();
-    }
-  }
+  const expiresAt = optionalFutureTime(body, "expires_at", nowMs, issues);
+  if (expiresAt !== undefined) out.expires_at = expiresAt;
   return finish(issues, out);
+}
+
+/** A future ISO-8601 time at `body[field]`, normalized to `toISOString()`; problems go to `issues`. */
+export function optionalFutureTime(
+  body: JsonObject,
+  field: string,
+  nowMs: number,
+  issues: ValidationIssue[],
+): string | undefined {
+  const raw = body[field];
+  if (raw === undefined) return undefined;
+  const ms = typeof raw === "string" && ISO_DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
+  if (Number.isNaN(ms)) {
+    issues.push({ path: [field], message: `${field} must be an ISO-8601 date-time` });
+  } else if (ms <= nowMs) {
+    issues.push({ path: [field], message: `${field} must be in the future` });
+  } else {
+    return new Date(ms).toISOString();
+  }
+  return undefined;
 }
 
 /**
  * Validates the body of Update API Key. `expires_at` is immutable: sending it is a 422 `unprocessable`
  * (inferred; the update body of the API description has no such field).
  */
-export function updateApiKeyBody(body: JsonObject): UpdateApiKeyBody {
+export function updateApiKeyBody(body: JsonObject, unknown?: ReadonlySet<string>): UpdateApiKeyBody {
   const issues: ValidationIssue[] = [];
   const out: UpdateApiKeyBody = {};
   const name = optionalString(body, "name", issues);
   if (name !== undefined) out.name = name;
-  const permissions = optionalPermissions(body, issues);
+  const permissions = optionalPermissions(body, issues, unknown);
   if (permissions !== undefined) out.permissions = permissions;
   const result = finish(issues, out);
   if (body["expires_at"] !== undefined) {
@@ -109,7 +125,8 @@ export function updateApiKeyBody(body: JsonObject): UpdateApiKeyBody {
   return result;
 }
 
-function optionalString(body: JsonObject, field: string, issues: ValidationIssue[]): string | undefined {
+/** A string at `body[field]`, if present; a non-string goes to `issues`. */
+export function optionalString(body: JsonObject, field: string, issues: ValidationIssue[]): string | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
@@ -119,7 +136,11 @@ function optionalString(body: JsonObject, field: string, issues: ValidationIssue
   return value;
 }
 
-function optionalPermissions(body: JsonObject, issues: ValidationIssue[]): Permissions | undefined {
+function optionalPermissions(
+  body: JsonObject,
+  issues: ValidationIssue[],
+  unknown?: ReadonlySet<string>,
+): Permissions | undefined {
   const value = body["permissions"];
   if (value === undefined) return undefined;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -129,16 +150,26 @@ function optionalPermissions(body: JsonObject, issues: ValidationIssue[]): Permi
   const record = value as JsonObject;
   let ok = true;
   for (const name of Object.keys(record)) {
+    const renamed = REMOVED_PERMISSION_NAMES.get(name);
+    if (renamed !== undefined) {
+      issues.push({
+        path: ["permissions", name],
+        message: `permissions.${name} was removed on 2026-09-30; use ${renamed}`,
+      });
+      ok = false;
+      continue;
+    }
     // Unknown names are dropped without looking at their values, as the service's schema does.
-    if (isPermissionName(name) && typeof record[name] !== "boolean") {
+    if (isPermissionName(name) && unknown?.has(name) !== true && typeof record[name] !== "boolean") {
       issues.push({ path: ["permissions", name], message: `permissions.${name} must be a boolean` });
       ok = false;
     }
   }
-  return ok ? dropUnknown(record) : undefined;
+  return ok ? dropUnknown(record, unknown) : undefined;
 }
 
-function finish<T>(issues: ValidationIssue[], value: T): T {
+/** Throws the 400 answer when there are `issues`, else returns `value`. */
+export function finish<T>(issues: ValidationIssue[], value: T): T {
   if (issues.length > 0) throw invalid(issues);
   return value;
 }

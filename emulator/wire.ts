@@ -59,23 +59,51 @@ export interface StoredKey {
   used_at?: string;
 }
 
+/** Public key material as the API shows it: the JWK and its RFC 7638 SHA-256 thumbprint (base64url). */
+export interface PublicKeyMaterial {
+  /** The public P-256 JWK: exactly `kty`, `crv`, `x` and `y`. */
+  jwk: PublicJwk;
+  /** RFC 7638 SHA-256 thumbprint of `jwk`, unpadded base64url (43 characters). */
+  fingerprint: string;
+}
+
+/** A public P-256 JWK (coordinates: 43 characters of unpadded base64url each). */
+export interface PublicJwk {
+  kty: "EC";
+  crv: "P-256";
+  x: string;
+  y: string;
+}
+
 /**
- * A non-bearer entry of a pod's key list. Its fields beyond `type` are inferred; clients are expected to skip
- * these entries, so the emulator keeps them minimal.
+ * A public-key credential, or an AgentID sign-in key, in a pod's key list. Shape after AgentMail's Fern definition
+ * of `PublicKeyCredential` (`public_key`, `scope`, `expires_at`), plus `pod_id`, `client_id` and, for sign-in keys,
+ * `status` (from the API reference; their exact placement is inferred). Clients that manage bearer keys must skip
+ * these entries: they have no `prefix`, no `permissions` and no secret.
  */
 export interface PublicKeyEntry {
   /** Kind of entry. */
   type: "public_key";
-  /** Entry id. */
+  /** Entry id (a UUID, as the Fern definition types it). */
   api_key_id: string;
   /** Display name. */
   name: string;
   /** The pod holding the entry. */
   pod_id: string;
+  /** The scope the credential can approve sign-in for: here always its pod. */
+  scope: { type: "pod"; id: string };
+  /** The registered public key. */
+  public_key: PublicKeyMaterial;
+  /** The idempotency id it was registered with, if any. */
+  client_id?: string;
+  /** A sign-in key's state; absent on a plain public-key credential. */
+  status?: "pending" | "active";
   /** ISO-8601 creation time. */
   created_at: string;
   /** ISO-8601 time of the last change. */
   updated_at: string;
+  /** ISO-8601 expiry, if any (given, or inherited from the key that registered it). */
+  expires_at?: string;
 }
 
 /** One item of `GET /v0/pods/{pod_id}/api-keys`. */

@@ -97,7 +97,8 @@ describe("emulator: admin routes (/__emulator)", () => {
   it("GET /__emulator/state shows pods and key metadata, never a secret", async () => {
     const pod = ctx.emu.store.createPod({ name: "s", client_id: "c1" });
     const key = ctx.emu.store.createApiKey(pod.pod_id, { name: "k", permissions: { pod_read: true } });
-    ctx.emu.store.addPublicKey(pod.pod_id);
+    const pub = ctx.emu.store.addPublicKey(pod.pod_id);
+    assert.match(pub.name, /^AgentID key [A-Za-z0-9_-]{8}$/, "the API's default name");
     ctx.emu.store.addInbox(pod.pod_id);
     const res = await ctx.api.call("GET", "/__emulator/state");
     assert.equal(res.json.organization_id, ctx.emu.organizationId);
@@ -109,7 +110,7 @@ describe("emulator: admin routes (/__emulator)", () => {
       s.api_keys.map((k: { type: string; name: string }) => [k.type, k.name]),
       [
         ["bearer", "k"],
-        ["public_key", "Public Key"],
+        ["public_key", pub.name],
       ],
     );
     assert.ok(!res.text.includes(key.api_key), "no secret");

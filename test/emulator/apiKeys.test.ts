@@ -38,7 +38,7 @@ describe("emulator: pod API keys", () => {
       assert.equal(ctx.emu.store.apiKeys(podId).length, 2);
     });
 
-    it("keeps known permissions as sent (false included) and silently drops unknown names", async () => {
+    it("keeps known permissions as sent (false included) and silently drops unknown names and thread_*", async () => {
       const res = await ctx.api.call("POST", keysPath(), {
         body: {
           name: "bot",
@@ -47,7 +47,7 @@ describe("emulator: pod API keys", () => {
             message_send: false,
             mesage_send: true,
             thread_read: true,
-            provider_connect: true,
+            thread_delete: true,
             bogus: "not even a boolean",
           },
         },
@@ -57,6 +57,29 @@ describe("emulator: pod API keys", () => {
       assert.deepEqual(ctx.emu.store.apiKeys(podId)[0]?.permissions, { message_read: true, message_send: false });
       const empty = await ctx.api.call("POST", keysPath(), { body: { permissions: { typo_only: true } } });
       assert.deepEqual(empty.json.permissions, {}, "a typo grants nothing");
+    });
+
+    it("answers 400 validation_error for the removed provider_* names, on create and on update, creating nothing", async () => {
+      for (const [name, renamed] of [
+        ["provider_connect", "app_connect"],
+        ["provider_share_owner", "app_share_owner"],
+      ] as const) {
+        for (const value of [true, false]) {
+          const res = await ctx.api.call("POST", keysPath(), {
+            body: { name: "bot", permissions: { message_read: true, [name]: value } },
+          });
+          assertValidation(res, ["permissions", name]);
+          assert.match(res.json.errors[0].message, new RegExp(`use ${renamed}`));
+        }
+      }
+      assert.equal(ctx.emu.store.apiKeys(podId).length, 0, "nothing was created");
+      const k = ctx.emu.store.createApiKey(podId, { permissions: { message_read: true } });
+      const patch = await ctx.api.call("PATCH", `${keysPath()}/${k.api_key_id}`, {
+        body: { name: "renamed", permissions: { provider_share_owner: true } },
+      });
+      assertValidation(patch, ["permissions", "provider_share_owner"]);
+      assert.deepEqual(ctx.emu.store.apiKeys(podId)[0]?.permissions, { message_read: true }, "nothing was changed");
+      assert.equal(ctx.emu.store.apiKeys(podId)[0]?.name, "API Key");
     });
 
     it("accepts a future expires_at, normalized to an ISO instant", async () => {
@@ -238,7 +261,7 @@ describe("emulator: pod API keys", () => {
   });
 
   describe("expiry", () => {
-    it("rejects an expired key as a credential with 401 api_key_expired", async () => {
+    it("rejects an expired key as a credential with 401 api_key_expired (documented)", async () => {
       // The emulator's own clock, moved by hand: the key expires between two calls without any waiting.
       let now = Date.parse("2030-01-01T00:00:00.000Z");
       const emu = await startEmulator({ clock: () => now });

@@ -69,6 +69,7 @@ describe("emulator: fault injection", () => {
         ["missing_authorization", 401],
         ["invalid_token_type", 401],
         ["unknown_api_key", 401],
+        ["api_key_expired", 401],
         ["unauthorized", 401],
         ["missing_permission", 403],
         ["permission_escalation", 403],
@@ -80,6 +81,9 @@ describe("emulator: fault injection", () => {
         ["limit_exceeded", 403],
         ["conflict", 409],
         ["cannot_delete", 409],
+        ["resource_taken", 409],
+        ["race_condition", 409],
+        ["resource_deleting", 409],
         ["rate_limit_exceeded", 429],
         ["internal_error", 500],
         ["service_unavailable", 503],
@@ -92,6 +96,9 @@ describe("emulator: fault injection", () => {
       assertValidation(await ctx.api.call("GET", "/v0/pods"), []);
       ctx.emu.faults.add({ status: 409, times: 1 });
       assertError(await ctx.api.call("GET", "/v0/pods"), 409, "conflict");
+      // The reference allows 403 for the state conflicts too: a status beside the code picks it.
+      ctx.emu.faults.add({ status: 403, code: "resource_taken", times: 1 });
+      assertError(await ctx.api.call("GET", "/v0/pods"), 403, "resource_taken");
     });
 
     it("malformed: 200 with an invalid body, or the given text; nothing performed", async () => {

@@ -69,6 +69,27 @@ describe("emulator: store view", () => {
     assert.deepEqual(emu.store.apiKeys("nope"), []);
   });
 
+  it("addPublicKey seeds public-key credentials and sign-in keys that apiKeys() leaves out", () => {
+    const pod = emu.store.pods()[0]?.pod_id ?? "";
+    const jwk = { kty: "EC" as const, crv: "P-256" as const, x: "x".repeat(43), y: "y".repeat(43) };
+    const named = emu.store.addPublicKey(pod, "by name");
+    const seeded = emu.store.addPublicKey(pod, { jwk, client_id: "c", status: "pending", expires_at: new Date(0) });
+    assert.equal(named.name, "by name");
+    assert.equal(named.status, undefined, "a plain credential has no status");
+    assert.deepEqual(seeded.public_key.jwk, jwk);
+    assert.match(seeded.public_key.fingerprint, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(seeded.name, `AgentID key ${seeded.public_key.fingerprint.slice(0, 8)}`);
+    assert.equal(seeded.status, "pending");
+    assert.equal(seeded.client_id, "c");
+    assert.equal(seeded.expires_at, "1970-01-01T00:00:00.000Z", "a past expiry may be seeded");
+    assert.deepEqual(
+      emu.store.publicKeys(pod).map((k) => k.api_key_id),
+      [seeded.api_key_id, named.api_key_id],
+    );
+    assert.deepEqual(emu.store.apiKeys(pod), []);
+    assert.throws(() => emu.store.addPublicKey(pod, { expires_at: "never" }), TypeError);
+  });
+
   it("throws for a missing pod or an invalid expires_at", () => {
     assert.throws(() => emu.store.createApiKey("nope"));
     assert.throws(() => emu.store.addPublicKey("nope"));

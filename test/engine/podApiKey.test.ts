@@ -222,6 +222,58 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     assert.match(e.details, /the next `pulumi up` replaces it/);
   });
 
+  describe("the live API's corrected behaviours (issue 16)", () => {
+    const live = () => fx.emu.store.apiKeys(podId).map((k) => k.api_key_id);
+
+    it("a create whose grant comes back smaller (a name the service does not know) fails and leaves no key", async () => {
+      const before = live();
+      fx.emu.log.clear();
+      fx.emu.settings.unknownPermissions = ["message_send"];
+      try {
+        const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
+        assert.match(e.details, /asked for but not granted: messageSend\./);
+        assert.match(e.details, /It was revoked, so no key was left behind/);
+        assert.equal(e.initFailure, undefined, "nothing for the engine to keep in state");
+      } finally {
+        fx.emu.settings.unknownPermissions = [];
+      }
+      assert.deepEqual(live(), before);
+      assert.equal(fx.emu.log.count({ method: "POST" }), 1);
+      assert.equal(fx.emu.log.count({ method: "DELETE" }), 1);
+    });
+
+    it("a key that inherits its credential's expiry: Create reports it, then Read and Diff show no change", async () => {
+      const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      const credential = fx.emu.store.createApiKey(podId, {
+        name: "expiring-credential",
+        expires_at: expiry,
+        permissions: Object.fromEntries(
+          ["api_key_create", "api_key_update", "api_key_read", "api_key_delete", "message_read", "message_send"].map(
+            (p) => [p, true],
+          ),
+        ),
+      });
+      secrets.push(credential.api_key);
+      const host = await startProviderHost({ cwd: fx.project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
+      try {
+        await host.configure({ "agentmail:apiKey": credential.api_key, "agentmail:baseUrl": fx.emu.url });
+        const u = urn(TYPE, bot.name, "dev", "keys");
+        const made = await host.create(u, inputs);
+        secrets.push(made.properties["apiKey"] as string);
+        assert.equal(Date.parse(made.properties["expiresAt"] as string), Date.parse(expiry));
+        const read = await host.read(made.id, u, made.properties, inputs);
+        assert.equal(read.id, made.id);
+        assert.equal(Date.parse(read.properties["expiresAt"] as string), Date.parse(expiry));
+        const d = await host.diff(made.id, u, read.properties, inputs);
+        assert.equal(d.changes, "DIFF_NONE", "an inherited expiry alone replaces nothing: no loop");
+        await host.delete(made.id, u, read.properties);
+        for (const s of secrets) assert.ok(!host.output().includes(s), "the host printed a secret");
+      } finally {
+        await host.stop();
+      }
+    });
+  });
+
   it("nothing the host printed holds a secret", () => {
     const out = fx.host.output();
     for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { AgentMailClient } from "./agentmail/client";
 import { resolveCredentials } from "./agentmail/credentials";
 import { ListCache } from "./agentmail/listCache";
-import { CredentialsError } from "./agentmail/errors";
+import { AgentMailError, CredentialsError } from "./agentmail/errors";
 import type { RetryPolicy } from "./agentmail/retry";
 import type { LifecycleContext } from "./lifecycle/context";
 import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
@@ -105,10 +105,43 @@ interface Lifecycle {
   remove(ctx: LifecycleContext, id: string, props: Props): Promise<void>;
 }
 
+/** What `check` answers, in the shape of both lifecycles' checks. */
+interface Checked {
+  inputs: Props;
+  failures: { property: string; reason: string }[];
+}
+
+/**
+ * The settings every operation of this resource will need, checked where `check` runs (so `pulumi preview`
+ * fails, not `up`): a credential, a usable base URL and retry overrides. The same errors `create` would
+ * give, with no request. A resource with its own `connection` does not use the stack's credential.
+ * A failure without a property is shown by the engine as the resource being invalid (pulumi/pulumi
+ * `pkg/resource/deploy/step_generator.go`, `issueCheckErrors`: an empty `Property` takes
+ * `diag.GetResourceInvalidError`).
+ */
+function settingsFailures(news: Props): Checked["failures"] {
+  if (news["connection"] !== undefined) return [];
+  try {
+    resolveCredentials(settings);
+    retryOverrides(settings.retry ?? process.env["AGENTMAIL_RETRY"]);
+    return [];
+  } catch (e) {
+    if (!AgentMailError.isInstance(e) || e.code !== "AGENTMAIL_CREDENTIALS") throw e;
+    return [{ property: "", reason: (e as Error).message }];
+  }
+}
+
+/** The lifecycle's own check, then (when the inputs are valid) the settings every operation will need. */
+async function checkAll(lifecycle: Lifecycle, olds: Props, news: Props): Promise<Checked> {
+  const checked = (await lifecycle.check(olds, news)) as Checked;
+  if (checked.failures.length > 0) return checked;
+  return { ...checked, failures: settingsFailures(news) };
+}
+
 /** A lifecycle's functions as a dynamic provider's methods, bound to this process's context. */
 function methods<L extends Lifecycle>(lifecycle: L) {
   return {
-    check: (olds: Props, news: Props) => lifecycle.check(olds, news) as ReturnType<L["check"]>,
+    check: (olds: Props, news: Props) => checkAll(lifecycle, olds, news) as ReturnType<L["check"]>,
     diff: (id: string, olds: Props, news: Props) => lifecycle.diff(id, olds, news) as ReturnType<L["diff"]>,
     create: (inputs: Props) => lifecycle.create(context, inputs),
     read: (id: string, props: Props) => lifecycle.read(context, id, props),

@@ -22,6 +22,7 @@ import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
 import { isUnknown } from "./unknown";
 import { createKeyOnce } from "./createKey";
+import { expiryRefused, isExpiryRefusal, podNotFound } from "./createErrors";
 import { confirmGone, unlistedKey, type Witness } from "./gone";
 
 /** The outputs stored in state. `apiKey` is the secret. @internal */
@@ -125,39 +126,14 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   try {
     created = await createKeyOnce(ctx, client, podId, body, inputs);
   } catch (e) {
-    if (typeof expiresAt === "string" && isApiError(e, 403) && e.apiCode !== undefined && !OTHER_403.has(e.apiCode)) {
-      throw expiryRefused(name, expiresAt, e);
-    }
+    if (typeof expiresAt === "string" && isExpiryRefusal(e)) throw expiryRefused(name, expiresAt, e);
+    if (isApiError(e, 404) && e.request.method === "POST") throw await podNotFound(client, podId, e);
     throw e;
   } finally {
     // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
     ctx.listings?.invalidate(client, podId);
   }
   return { id: created.api_key_id, outs: outputsOf(inputs, created, grant, client.transport.credentials.baseUrl) };
-}
-
-/**
- * 403 codes with a cause of their own. Any other coded 403 (`forbidden`) to a create that sent an expiry is
- * about that expiry; a bare 403 (a gateway's, no code) stays a permission problem.
- */
-const OTHER_403 = new Set([
-  "missing_permission",
-  "permission_escalation",
-  "unrestricted_key_required",
-  "limit_exceeded",
-]);
-
-/**
- * AgentMail refuses a key that would outlive the credential creating it (403, without a code of its own).
- * The API's message, which names that expiry when it is known, stays in the text.
- */
-function expiryRefused(name: string, expiresAt: string, e: Error): AgentMailError {
-  return new AgentMailError(
-    "AGENTMAIL_EXPIRY_REFUSED",
-    `AgentMail refused key "${name}" with expiresAt ${expiresAt}: a key cannot outlive the credential that creates ` +
-      "it, so expiresAt must not be later than that credential's own expiry. Set an earlier expiresAt, leave it " +
-      `out (the key then inherits the credential's expiry), or use a credential that expires later. ${e.message}`,
-  );
 }
 
 function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {

@@ -142,6 +142,21 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     for (const s of secrets) assert.ok(!e.details.includes(s));
   });
 
+  it("a podId that names no pod: the message names podId, where pod ids come from, and what the credential reaches", async () => {
+    fx.emu.log.clear();
+    const e = await expectHostError(
+      fx.host.create(urn(TYPE, bot.name, "dev", "keys"), { ...inputs, podId: "pod_missing" }),
+    );
+    assert.match(e.details, /^podId: AgentMail has no pod pod_missing that the credential can see\./);
+    assert.ok(e.details.includes(`is an organization key of organization ${fx.emu.organizationId}`));
+    assert.match(e.details, /pod\.podId of a Pod resource, getPod, or the AgentMail console/);
+    assert.deepEqual(
+      fx.emu.log.entries().map((x) => `${x.method} ${x.path}`),
+      ["POST /v0/pods/pod_missing/api-keys", "GET /v0/auth/me"],
+      "one look at the credential's reach, only on this error",
+    );
+  });
+
   describe("a create revokes only keys its own attempts made (issue 10)", () => {
     const live = () => fx.emu.store.apiKeys(podId).map((k) => k.api_key_id);
     let old: string;
@@ -279,7 +294,23 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     for (const s of secrets) assert.ok(!out.includes(s), "host output leaks a secret");
   });
 
-  it("without any credential, the error says how to set one", async () => {
+  it("without any credential, Check (so `pulumi preview`) fails with how to set one, before any request", async () => {
+    const bare = await startProviderHost({ cwd: fx.project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
+    try {
+      await bare.configure({});
+      fx.emu.log.clear();
+      const checked = await bare.check(urn(TYPE, bot.name, "dev", "keys"), {}, unwrapSecrets(bot.inputs));
+      assert.equal(checked.failures.length, 1);
+      assert.equal(checked.failures[0]!.property, "", "no input to blame: the engine shows the resource as invalid");
+      assert.match(checked.failures[0]!.reason, /No AgentMail API key\. .*pulumi config set agentmail:apiKey --secret/);
+      assert.match(checked.failures[0]!.reason, /AGENTMAIL_API_KEY/);
+      assert.equal(fx.emu.log.count(), 0);
+    } finally {
+      await bare.stop();
+    }
+  });
+
+  it("without any credential, create says how to set one too", async () => {
     const bare = await startProviderHost({ cwd: fx.project.dir, project: "keys", env: { AGENTMAIL_API_KEY: "" } });
     try {
       await bare.configure({});

@@ -22,10 +22,31 @@ export function pathMatcher(pattern: string | RegExp): PathMatcher {
   return (path) => re.test(path);
 }
 
-/** Removes anything that looks like an API key from a path or query string, keeping only its prefix. */
+/**
+ * Removes anything that looks like an API key from a path or query string, keeping only its prefix. The text is
+ * percent-decoded first (repeatedly, for double encoding), so an encoded key (`am_us_%41...`) is found whole; the
+ * result is the decoded, redacted text.
+ */
 export function scrubSecrets(text: string, orgApiKey: string): string {
-  let out = text;
+  let out = text.includes("%") ? decodeFully(text) : text;
   if (out.includes("am_")) out = out.replace(/(am_[a-z]{2}_[A-Za-z0-9]{6})[A-Za-z0-9]+/g, "$1…");
   if (orgApiKey.length > 0 && out.includes(orgApiKey)) out = out.split(orgApiKey).join("[redacted]");
+  return out;
+}
+
+/** Percent-decodes until nothing changes (at most 5 rounds); a malformed escape is left as it is. */
+function decodeFully(text: string): string {
+  let out = text;
+  for (let round = 0; round < 5 && out.includes("%"); round++) {
+    const next = out.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (next === out) break;
+    out = next;
+  }
   return out;
 }

@@ -6,6 +6,35 @@ export type PathMatcher = (path: string) => boolean;
 
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
+/**
+ * Why a RegExp source received over the admin API is refused, or `undefined` when it is safe. Node's regular
+ * expressions backtrack, and a pattern such as `^(a+)+$` can hold the server's only thread for minutes on one
+ * request path; so over HTTP only a subset whose matching time stays near linear is accepted: at most 200
+ * characters, no groups, alternation or back-references, and at most one unbounded quantifier (`*`, `+`,
+ * `{n,}`). `*` path segments cover the usual needs; an in-process RegExp is not restricted (its author runs it).
+ */
+export function unsafeRegexReason(source: string): string | undefined {
+  if (source.length > 200) return "pathRegex must be at most 200 characters";
+  let unbounded = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      if (/[1-9k]/.test(source[i + 1] ?? "")) return "pathRegex must not use back-references";
+      i++;
+    } else if (inClass) {
+      inClass = c !== "]";
+    } else if (c === "[") {
+      inClass = true;
+    } else if (c === "(" || c === ")" || c === "|") {
+      return "pathRegex must not use groups or alternation (use * path segments, or one rule per path)";
+    } else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i)))) {
+      unbounded++;
+    }
+  }
+  return unbounded > 1 ? "pathRegex may hold at most one unbounded quantifier (*, +, {n,})" : undefined;
+}
+
 /** Compiles a string pattern or RegExp into a matcher. */
 export function pathMatcher(pattern: string | RegExp): PathMatcher {
   if (pattern instanceof RegExp) {

@@ -19,13 +19,11 @@ export interface EmulatorProcess {
 
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const orgApiKey = `am_us_${randomBytes(24).toString("hex")}`;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(__dirname, "..", "emulator", "cli.js"), "--api-key", orgApiKey],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "..", "emulator", "cli.js")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    // The key through the environment: the CLI refuses it as an argument, where ps would show it.
+    env: { ...process.env, AGENTMAIL_EMULATOR_API_KEY: orgApiKey },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("the emulator did not start in 10 s")), 10_000);

@@ -3,7 +3,8 @@
  * Bearer (401 as the API when missing or unknown, 403 `forbidden` for any other key), and bypass faults and the
  * request log.
  *
- * - `POST   /__emulator/faults`      body: a fault rule; `path` is a string, `pathRegex` a RegExp source -> `{ id }`
+ * - `POST   /__emulator/faults`      body: a fault rule; `path` is a string, `pathRegex` a RegExp source of the
+ *   safe subset `unsafeRegexReason` (paths.ts) describes -> `{ id }`
  * - `GET    /__emulator/faults`      -> `{ faults: [...] }` (RegExp paths shown as `pathRegex`)
  * - `DELETE /__emulator/faults`      removes every rule -> 204
  * - `DELETE /__emulator/faults/{id}` removes one rule -> 204, or 404
@@ -20,6 +21,7 @@ import type { Reply } from "./context";
 import { fail, invalid } from "./errors";
 import type { FaultInfo, FaultRule } from "./faults";
 import type { ServerParts } from "./server";
+import { unsafeRegexReason } from "./paths";
 import { patchSettings } from "./settings";
 import { parseJsonObject } from "./validation";
 
@@ -94,6 +96,8 @@ export function ruleFromJson(json: Record<string, unknown>): FaultRule {
   if (pathRegex !== undefined) {
     if (typeof pathRegex !== "string") throw invalid([{ path: ["pathRegex"], message: "pathRegex must be a string" }]);
     if (rule.path !== undefined) throw invalid([{ path: ["path"], message: "give path or pathRegex, not both" }]);
+    const unsafe = unsafeRegexReason(pathRegex);
+    if (unsafe !== undefined) throw invalid([{ path: ["pathRegex"], message: unsafe }]);
     try {
       rule.path = new RegExp(pathRegex, typeof pathRegexFlags === "string" ? pathRegexFlags : "");
     } catch (err) {

@@ -44,6 +44,9 @@ export interface OrgKey {
   readonly expiresMs: number;
 }
 
+/** A scheme name worth showing (`Basic`, `Token`); anything else may be a secret sent without one. */
+const SCHEME = /^[A-Za-z][A-Za-z-]{0,19}$/;
+
 /** Resolves the `Authorization` header against the organization key and the store's keys. */
 export function resolveCredential(
   header: string | undefined,
@@ -56,7 +59,8 @@ export function resolveCredential(
   const scheme = space < 0 ? header : header.slice(0, space);
   const token = space < 0 ? "" : header.slice(space + 1).trim();
   if (scheme.toLowerCase() !== "bearer") {
-    return { label: `${scheme.slice(0, 10)} ${redact(token)}`, caller: "unauthorized" };
+    // Nothing of the value: a Basic credential, or a bare key sent without a scheme, is a secret too.
+    return { label: SCHEME.test(scheme) && token !== "" ? `${scheme} …` : "non-bearer …", caller: "unauthorized" };
   }
   if (token === "") return { label: "none", caller: "missing_authorization" };
   if (token === org.secret) {

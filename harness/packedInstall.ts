@@ -29,7 +29,11 @@ export function makeInstalledProject(name: string, repo: string): InstalledProje
   });
   try {
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", project.dir], { cwd: repo, encoding: "utf8" }),
+      execFileSync("npm", ["pack", "--json", "--pack-destination", project.dir], {
+        cwd: repo,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     ) as { filename: string; files: { path: string }[] }[];
     const tarball = packed[0];
     if (tarball === undefined) throw new Error("npm pack produced no tarball");

@@ -99,12 +99,15 @@ export function isWirePermissionName(name: string): name is PermissionWireName {
  * them silently). Each says what to write instead.
  * @internal
  */
-export const LEGACY_PERMISSIONS: Readonly<Record<string, string>> = {
-  threadRead: "thread access follows messageRead; AgentMail never enforced threadRead: use messageRead",
-  threadDelete: "thread access follows messageDelete; AgentMail never enforced threadDelete: use messageDelete",
-  providerConnect: "it was renamed appConnect",
-  providerShareOwner: "it was renamed appShareOwner",
-};
+export const LEGACY_PERMISSIONS: Readonly<Record<string, string>> = Object.freeze(
+  // No prototype: it is indexed with the user's own keys, and `__proto__` or `toString` must read as absent.
+  Object.assign(Object.create(null) as Record<string, string>, {
+    threadRead: "thread access follows messageRead; AgentMail never enforced threadRead: use messageRead",
+    threadDelete: "thread access follows messageDelete; AgentMail never enforced threadDelete: use messageDelete",
+    providerConnect: "it was renamed appConnect",
+    providerShareOwner: "it was renamed appShareOwner",
+  }),
+);
 
 /**
  * A key's grant, by meaning: `"all"` (permissions omitted: everything the key's scope allows) or the

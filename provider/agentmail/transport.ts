@@ -42,6 +42,14 @@ const NOT_SENT = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * The most of a response body this client reads: 1 MiB. AgentMail's answers are small JSON documents; the
+ * largest is a page of keys (100 keys, each naming every one of the ~47 permissions, is under 200 KB), so
+ * this leaves a wide margin while a server (or something posing as one) cannot make the provider host
+ * buffer an unbounded body. Not configurable: no legitimate answer comes near it. @internal
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
 const agents = new Map<number, Agent>();
 function sharedAgent(connectTimeoutMs: number): Agent {
   let agent = agents.get(connectTimeoutMs);
@@ -98,7 +106,7 @@ export class Transport {
   ): Promise<{ ok: true; value: unknown } | { ok: false; outcome: Outcome; error: Error }> {
     const remaining = this.policy.deadlineMs - (Date.now() - started);
     let res: Dispatcher.ResponseData;
-    let text: string;
+    let text: string | undefined;
     try {
       res = await request(this.url(call), {
         method: call.method,
@@ -119,7 +127,7 @@ export class Transport {
           ? { signal: AbortSignal.timeout(Math.max(1, remaining)) }
           : {}),
       });
-      text = await res.body.text();
+      text = await readCapped(res.body);
     } catch (e) {
       const code = errorCode(e);
       const maybeReceived = !NOT_SENT.has(code);
@@ -131,6 +139,12 @@ export class Transport {
       };
     }
     const status = res.statusCode;
+    if (text === undefined) {
+      const problem = `a body larger than ${MAX_RESPONSE_BYTES} bytes, not read`;
+      // A 2xx answer is useless without its body; an error status still says what went wrong (and may retry).
+      if (status >= 200 && status < 300) throw withBody(new ResponseError(info, status, problem), undefined);
+      text = JSON.stringify({ message: `(${problem})` });
+    }
     if (status >= 200 && status < 300) {
       if (call.schema === undefined) return { ok: true, value: undefined };
       return { ok: true, value: this.parse(call.schema, text, info, status) };
@@ -173,6 +187,22 @@ export class Transport {
     const qs = params.toString();
     return `${this.credentials.baseUrl}${call.path}${qs ? `?${qs}` : ""}`;
   }
+}
+
+/**
+ * Reads a body up to `MAX_RESPONSE_BYTES`, as UTF-8; `undefined` when it is larger. Beyond the cap, leaving the loop destroys the stream,
+ * which makes undici close the connection (one stopped mid-body cannot be reused): the socket is not
+ * left holding an unread answer.
+ */
+async function readCapped(body: Dispatcher.ResponseData["body"]): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_RESPONSE_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const NOT_JSON = Symbol("not json");

@@ -1,8 +1,16 @@
 /** "Did you mean" for names: exact after case/underscore folding first, else the nearest by edit distance. */
 
+/**
+ * The longest name compared, folded: 100 characters, four times the longest permission or input name.
+ * The edit distance costs the product of the two lengths, so a 50,000-character key is not compared at all:
+ * nothing that long is a typo of a name. @internal
+ */
+export const MAX_SUGGEST_INPUT = 100;
+
 /** @internal */
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
   const folded = fold(input);
+  if (folded.length > MAX_SUGGEST_INPUT) return undefined;
   const exact = candidates.find((c) => fold(c) === folded);
   if (exact !== undefined) return exact;
   let best: string | undefined;

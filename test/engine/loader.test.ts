@@ -1,7 +1,8 @@
 /**
  * Where the provider host finds the implementation when the package is NOT installed beside the
- * project: in this checkout (the root project and examples/), by walking up from the project folder;
- * anywhere else, a clear error that says to install the package. An installed copy that cannot load
+ * project: in this checkout (the root project and examples/), at those two locations only; anywhere
+ * else (a copy planted in a folder above the project included), a clear error that says to install the
+ * package. An installed copy that cannot load
  * (a dependency of it missing, or its code throwing) is reported as what it is, not as "not installed".
  */
 import assert from "node:assert/strict";
@@ -58,6 +59,61 @@ describe("the shim's loader, with the package not installed or broken (level 4)"
       [created.id],
     );
   });
+
+  it("runs from the root project (the checkout itself) through the checkout's build", async () => {
+    assert.equal(fs.existsSync(path.join(REPO, "node_modules", "pulumi-agentmail")), false, "not installed there");
+    const created = await createFrom(REPO);
+    assert.ok(emu.store.apiKeys(podId).some((k) => k.api_key_id === created.id));
+  });
+
+  /**
+   * A package named pulumi-agentmail planted two folders above a project at `projectPath` (relative to
+   * the planted folder), whose runtime records being loaded in a file; `manifest` is the project's own
+   * package.json. Returns the paths and a cleanup.
+   */
+  function plantedCopy(projectPath: string, manifest: object) {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), "planted-"));
+    const loaded = path.join(top, "loaded.txt");
+    fs.writeFileSync(path.join(top, "package.json"), JSON.stringify({ name: "pulumi-agentmail" }));
+    fs.mkdirSync(path.join(top, "dist", "provider"), { recursive: true });
+    fs.writeFileSync(
+      path.join(top, "dist", "provider", "runtime.js"),
+      `require("node:fs").writeFileSync(${JSON.stringify(loaded)}, "loaded");\n`,
+    );
+    const project = path.join(top, projectPath);
+    fs.mkdirSync(project, { recursive: true });
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: keys\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest));
+    return { project, loaded, cleanup: () => fs.rmSync(top, { recursive: true, force: true }) };
+  }
+
+  const plantings: [string, string, object][] = [
+    ["a project two folders below it", "projects/stack", { name: "stack" }],
+    [
+      "a project in an examples/ folder that does not declare file:../..",
+      "examples/stack",
+      { name: "stack", dependencies: { "pulumi-agentmail": "^0.1.0" } },
+    ],
+    [
+      "a project declaring file:../.. outside an examples/ folder",
+      "projects/stack",
+      { name: "stack", dependencies: { "pulumi-agentmail": "file:../.." } },
+    ],
+  ];
+  for (const [what, projectPath, manifest] of plantings) {
+    it(`never runs a copy planted two folders above ${what}: says to install, before any request`, async () => {
+      const planted = plantedCopy(projectPath, manifest);
+      try {
+        emu.log.clear();
+        const e = await expectHostError(createFrom(planted.project));
+        assert.match(e.details, /pulumi-agentmail is not installed where Pulumi runs this stack/);
+        assert.equal(fs.existsSync(planted.loaded), false, "the planted runtime was loaded");
+        assert.equal(emu.log.count(), 0);
+      } finally {
+        planted.cleanup();
+      }
+    });
+  }
 
   /**
    * A project folder holding a real copy (not a link: Node would resolve a link's dependencies from this

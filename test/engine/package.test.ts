@@ -39,7 +39,11 @@ describe("the packed package, installed into a fresh project (level 4)", functio
   let emu: Emulator;
   let files: string[];
 
+  // A file a previous build left behind (a module since renamed or removed): packing must build afresh.
+  const stale = path.join(REPO, "dist", "provider", "stale-from-an-old-build.js");
+
   before(async () => {
+    fs.writeFileSync(stale, "module.exports = 'stale';\n");
     project = makeInstalledProject("installed", REPO);
     files = project.files;
     fs.writeFileSync(path.join(project.dir, "index.ts"), PROGRAM_TS);
@@ -47,11 +51,12 @@ describe("the packed package, installed into a fresh project (level 4)", functio
   });
 
   after(async () => {
+    fs.rmSync(stale, { force: true });
     await emu?.stop();
     project?.cleanup();
   });
 
-  it("publishes the provider, its runtime, types, README, LICENSE and CHANGELOG, and nothing of the tests", () => {
+  it("publishes the provider, its runtime, types, README, LICENSE and CHANGELOG, and nothing of the tests or of an old build", () => {
     for (const f of [
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
@@ -67,6 +72,11 @@ describe("the packed package, installed into a fresh project (level 4)", functio
       /^(dist\/(test|emulator|harness|bench|scripts)|provider\/|test\/|emulator\/)/.test(f),
     );
     assert.deepEqual(stray, []);
+    assert.equal(
+      files.includes("dist/provider/stale-from-an-old-build.js"),
+      false,
+      "a stale build output is published",
+    );
     console.log(`      published: ${files.length} files`);
   });
 

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import { startEmulator, type EmulatorOptions } from "./index";
+import { DEFAULT_POD_NAME } from "./storeView";
 
 /** The environment variable that may hold the organization key. */
 const KEY_VARIABLE = "AGENTMAIL_EMULATOR_API_KEY";
@@ -115,6 +116,15 @@ async function main(): Promise<void> {
     keySource === undefined
       ? `Organization API key: ${emulator.orgApiKey}\n`
       : `Organization API key: the one from ${keySource}\n`,
+  );
+  const defaultPod = emulator.store.pods().find((p) => p.name === DEFAULT_POD_NAME);
+  if (defaultPod !== undefined) process.stdout.write(`Default Pod: ${defaultPod.pod_id}\n`);
+  // What points a stack at this emulator (the key printed above, unless it came from elsewhere).
+  process.stdout.write(
+    "\nTo point a Pulumi stack at it:\n" +
+      `  pulumi config set agentmail:baseUrl ${emulator.url}\n` +
+      `  pulumi config set agentmail:apiKey --secret ${keySource === undefined ? emulator.orgApiKey : "<that key>"}\n` +
+      (defaultPod === undefined ? "" : `  pulumi config set podId ${defaultPod.pod_id}   # for examples/quickstart\n`),
   );
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

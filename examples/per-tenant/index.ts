@@ -20,7 +20,6 @@ const agentPermissions: PodApiKeyPermissions = {
   inboxRead: true,
   messageRead: true,
   messageSend: true,
-  messageReply: true,
   draftRead: true,
   draftCreate: true,
   draftSend: true,

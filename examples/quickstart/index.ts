@@ -1,4 +1,12 @@
 // A pod-scoped key for a support agent, with only what it needs: read and send mail in its pod.
+//
+//   pulumi config set agentmail:apiKey --secret      # an AgentMail organization API key
+//   pulumi config set podId pod_...                  # the pod: from the console, a Pod's podId, or getPod
+//   pulumi up
+//   pulumi stack output supportBotKey --show-secrets # the key itself
+//
+// From a clone of this repository, build the package first (`npm ci` at the root does), since this
+// project installs it from `file:../..`.
 import * as pulumi from "@pulumi/pulumi";
 import { PodApiKey } from "pulumi-agentmail";
 
@@ -10,7 +18,6 @@ const supportBot = new PodApiKey("support-bot", {
     inboxRead: true,
     messageRead: true,
     messageSend: true,
-    messageReply: true,
   },
 });
 

@@ -90,6 +90,28 @@ describe("emulator: the CLI's exposure (cli.js)", function () {
     }
   });
 
+  it("prints the Default Pod's id and the config lines that point a stack at it, and the pod exists", async () => {
+    const cli = spawnCli(["--port", "0"]);
+    await new Promise<void>((resolve, reject) => {
+      cli.child.stdout!.on("data", () => {
+        if (/pulumi config set podId /.test(cli.out())) resolve();
+      });
+      cli.child.once("exit", () => reject(new Error(`exited early: ${cli.out()} ${cli.err()}`)));
+    });
+    try {
+      const url = /listening on (\S+)\n/.exec(cli.out())![1]!;
+      const key = /Organization API key: (\S+)\n/.exec(cli.out())![1]!;
+      const pod = /Default Pod: (\S+)\n/.exec(cli.out())![1]!;
+      assert.ok(cli.out().includes(`pulumi config set agentmail:baseUrl ${url}\n`));
+      assert.ok(cli.out().includes(`pulumi config set agentmail:apiKey --secret ${key}\n`));
+      assert.ok(cli.out().includes(`pulumi config set podId ${pod}`));
+      const res = await request(`${url}/v0/pods/${pod}`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal(((await res.body.json()) as { name: string }).name, "Default Pod");
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
   it("binds loopback without a flag or a warning", async () => {
     const cli = await startCli(["--port", "0"]);
     try {

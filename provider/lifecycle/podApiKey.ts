@@ -160,7 +160,12 @@ function expiryRefused(name: string, expiresAt: string, e: Error): AgentMailErro
   );
 }
 
-function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {
+/**
+ * The outputs of a created key: the checked inputs plus what AgentMail answered. Also what
+ * `pulumi-agentmail/testing` answers under Pulumi's mocks, so that its outputs are the provider's own.
+ * @internal
+ */
+export function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {
   return compact({
     ...inputs,
     // Where the key lives: a later 404 from another address must not read as "gone" (see gone.ts).

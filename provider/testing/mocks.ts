@@ -15,7 +15,7 @@ import { generateClientId } from "../lifecycle/podInputs";
 import { GET_POD_API_KEYS_TOKEN, GET_POD_TOKEN } from "../lookups";
 import { CheckFailedError } from "./checkFailure";
 import { SeededPods, type MockPod } from "./seeds";
-import { asProviderSees, wrapSecret } from "./wire";
+import { asProviderSees, isSecretWrapper, wrapSecret } from "./wire";
 
 /** The type token of a `PodApiKey` resource, as mocks' `newResource` receives it. */
 export const POD_API_KEY_TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
@@ -105,7 +105,7 @@ async function podApiKey(args: pulumi.runtime.MockResourceArgs, now: () => numbe
   };
   const outs = podApiKeyLifecycle.outputsOf(inputs, created, grant, DEFAULT_BASE_URL);
   // The mock monitor ignores `additionalSecretOutputs`; the engine would keep apiKey secret.
-  return { id: created.api_key_id, state: { ...outs, apiKey: wrapSecret(outs["apiKey"]) } };
+  return { id: created.api_key_id, state: { ...keptSecret(args.inputs, outs), apiKey: wrapSecret(outs["apiKey"]) } };
 }
 
 async function pod(args: pulumi.runtime.MockResourceArgs, now: () => number): Promise<Outcome> {
@@ -120,5 +120,13 @@ async function pod(args: pulumi.runtime.MockResourceArgs, now: () => number): Pr
     created_at: at,
     updated_at: at,
   };
-  return { id: created.pod_id, state: podLifecycle.outputsOf({ ...inputs, clientId }, created) };
+  return {
+    id: created.pod_id,
+    state: keptSecret(args.inputs, podLifecycle.outputsOf({ ...inputs, clientId }, created)),
+  };
+}
+
+/** `outs` with every output whose input was a secret wrapped again: the engine keeps a secret input's output secret. */
+function keptSecret(given: Props, outs: Props): Props {
+  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, isSecretWrapper(given[k]) ? wrapSecret(v) : v]));
 }

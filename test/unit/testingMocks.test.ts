@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { GET_POD_API_KEYS_TOKEN, GET_POD_TOKEN } from "../../provider";
 import { agentmailMocks, CheckFailedError, POD_API_KEY_TYPE, POD_TYPE } from "../../provider/testing";
-import { isSecretWrapper } from "../../provider/testing/wire";
+import { isSecretWrapper, wrapSecret } from "../../provider/testing/wire";
 
 type Props = Record<string, unknown>;
 
@@ -111,8 +111,14 @@ describe("pulumi-agentmail/testing: agentmailMocks (unit)", () => {
       );
     });
 
-    it("checks the plaintext of a secret input, and never prints it", async () => {
-      const secretPod = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "pod/1" };
+    it("checks the plaintext of a secret input, and keeps its output secret", async () => {
+      const { state } = await answer(mocks, args(POD_API_KEY_TYPE, "private", { podId: wrapSecret("pod_1") }));
+      assert.deepEqual(state["podId"], wrapSecret("pod_1"));
+      assert.equal(state["name"] !== undefined && !isSecretWrapper(state["name"]), true, "the rest stays plain");
+    });
+
+    it("never prints a secret input in a failure", async () => {
+      const secretPod = wrapSecret("pod/1");
       const failed = (await answer(mocks, args(POD_API_KEY_TYPE, "hidden", { podId: secretPod })).catch(
         (e: unknown) => e,
       )) as CheckFailedError;

@@ -204,7 +204,12 @@ async function createFailed(
   return fail(`One of the attempts did create ${where}; it was deleted: no pod left behind; running again is safe.`);
 }
 
-function outputsOf(props: Props, pod: Pod): Props {
+/**
+ * The outputs of a pod: the checked inputs plus what AgentMail answered. Also what `pulumi-agentmail/testing`
+ * answers under Pulumi's mocks, so that its outputs are the provider's own.
+ * @internal
+ */
+export function outputsOf(props: Props, pod: Pod): Props {
   return compact({
     ...props,
     podId: pod.pod_id,

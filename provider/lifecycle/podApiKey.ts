@@ -136,7 +136,12 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   return { id: created.api_key_id, outs: outputsOf(inputs, created, grant, client.transport.credentials.baseUrl) };
 }
 
-function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {
+/**
+ * The outputs of a created key: the checked inputs plus what AgentMail answered. Also what
+ * `pulumi-agentmail/testing` answers under Pulumi's mocks, so that its outputs are the provider's own.
+ * @internal
+ */
+export function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: string): Props {
   return compact({
     ...inputs,
     // Where the key lives: a later 404 from another address must not read as "gone" (see gone.ts).

@@ -1,6 +1,7 @@
 /**
  * Pulumi resources for AgentMail: pods and pod-scoped API keys.
  * @packageDocumentation
+ * @module pulumi-agentmail
  */
 export { PodApiKey, type PodApiKeyArgs, type PodApiKeyPermissions } from "./podApiKey";
 export { Pod, type PodArgs } from "./pod";

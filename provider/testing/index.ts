@@ -3,6 +3,7 @@
  * Pulumi mocks that answer for `Pod`, `PodApiKey` and the lookups as the provider and AgentMail would. Nothing of
  * it loads unless imported. For a local AgentMail server, see `pulumi-agentmail/emulator`.
  * @packageDocumentation
+ * @module pulumi-agentmail/testing
  */
 export { agentmailMocks, POD_API_KEY_TYPE, POD_TYPE, type AgentMailMocksOptions } from "./mocks";
 export { promiseOf } from "./promiseOf";

@@ -83,7 +83,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
       case "--help":
       case "-h":
         process.stdout.write(
-          "usage: emulator [--port N] [--host H [--allow-remote]] [--api-key-file PATH] [--empty-pages]" +
+          "usage: agentmail-emulator (or npm run emulator) [--port N] [--host H [--allow-remote]] [--api-key-file PATH] [--empty-pages]" +
             ` [--listing-lag-ms N]\n(the organization key: --api-key-file, or ${KEY_VARIABLE}; default generated)\n`,
         );
         process.exit(0);

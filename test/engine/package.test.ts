@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { request } from "undici";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
   captureProgram,
@@ -32,6 +33,30 @@ export const keyId = key.apiKeyId;
 export const podName = new Pod("tenant").name;
 export const secret = key.apiKey;
 `;
+
+/** The program of the README's numbered "Get started" path (its one ```ts block), as a user would paste it. */
+function getStartedProgram(): string {
+  const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+  const start = readme.indexOf("## Get started");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(start >= 0 && block !== undefined, "README.md has a ```ts block under ## Get started");
+  // The block is indented as part of a numbered list item.
+  return block.replace(/^ {3}/gm, "");
+}
+
+function typeErrors(file: string): string[] {
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
 
 describe("the packed package, installed into a fresh project (level 4)", function () {
   this.timeout(120_000);
@@ -100,6 +125,54 @@ describe("the packed package, installed into a fresh project (level 4)", functio
       resolved?.startsWith(fs.realpathSync(project.dir)) || resolved?.startsWith(project.dir),
       `types from the installed copy: ${resolved}`,
     );
+  });
+
+  it("the README's Get started program type-checks, and through the provider host makes the pod, then a working key in it", async () => {
+    const code = getStartedProgram();
+    const file = path.join(project.dir, "getStarted.ts");
+    fs.writeFileSync(file, code);
+    assert.deepEqual(typeErrors(file), []);
+    const js = ts.transpileModule(code, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
+    fs.writeFileSync(path.join(project.dir, "getStarted.js"), js.outputText);
+    const captured = await captureProgram(path.join(project.dir, "getStarted.js"), {
+      project: "installed",
+      cwd: project.dir,
+    });
+    const podRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")!;
+    const keyRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey")!;
+    assert.deepEqual(keyRes.options.additionalSecretOutputs, ["apiKey"]);
+    const host = await startProviderHost({
+      cwd: project.dir,
+      project: "installed",
+      env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" },
+    });
+    try {
+      await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
+      // As the engine runs it: the pod first, then the key with the pod's id (an unknown until then).
+      const podUrn = urn(podRes.type, podRes.name, "dev", "installed");
+      const podChecked = await host.check(podUrn, {}, unwrapSecrets(podRes.inputs));
+      assert.deepEqual(podChecked.failures, []);
+      const pod = await host.create(podUrn, podChecked.inputs);
+      const keyUrn = urn(keyRes.type, keyRes.name, "dev", "installed");
+      const keyChecked = await host.check(keyUrn, {}, { ...unwrapSecrets(keyRes.inputs), podId: pod.id });
+      assert.deepEqual(keyChecked.failures, []);
+      const key = await host.create(keyUrn, keyChecked.inputs);
+      const apiKey = key.properties["apiKey"] as string;
+      const me = await request(`${emu.url}/v0/auth/me`, { headers: { authorization: `Bearer ${apiKey}` } });
+      assert.equal(((await me.body.json()) as { pod_id: string }).pod_id, pod.id, "a key scoped to the new pod");
+      assert.deepEqual(emu.store.apiKeys(pod.id)[0]?.permissions, { message_read: true, message_send: true });
+      // Step 8: destroy revokes the key, then deletes the pod.
+      await host.delete(key.id, keyUrn, key.properties);
+      await host.delete(pod.id, podUrn, pod.properties);
+      assert.equal(
+        emu.store.pods().find((p) => p.pod_id === pod.id),
+        undefined,
+      );
+    } finally {
+      await host.stop();
+    }
   });
 
   it("runs the lifecycle through the provider host from the installed copy", async () => {

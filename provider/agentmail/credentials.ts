@@ -110,9 +110,10 @@ export function isLoopback(hostname: string): boolean {
 
 /** The URL as it may be shown: no `user:password@`, no query, no fragment, even when it does not parse. */
 function withoutSecrets(raw: string): string {
-  const cut = raw.search(/[?#]/);
-  const base = cut === -1 ? raw : `${raw.slice(0, cut)}${raw[cut] === "?" ? "?…" : "#…"}`;
-  // Everything between "//" and the LAST "@": a password may itself hold "@", ":" or "/" (then the URL
-  // does not even parse). Hiding part of a path that holds "@" is the lesser evil.
-  return base.replace(/^([^/]*\/\/).*@/, "$1…@");
+  // First everything between the scheme and the LAST "@", whatever separates them ("//", "/", "\\" or
+  // nothing: `https:user:pass@host` is refused too and must not be quoted whole): a password may itself
+  // hold "@", ":", "/", "?" or "#". Hiding part of a path that holds "@" is the lesser evil.
+  const hidden = raw.includes("@") ? raw.replace(/^([a-z][a-z0-9+.-]*:[/\\]*|[/\\]*)[^]*@/i, "$1…@") : raw;
+  const cut = hidden.search(/[?#]/);
+  return cut === -1 ? hidden : `${hidden.slice(0, cut)}${hidden[cut] === "?" ? "?…" : "#…"}`;
 }

@@ -84,7 +84,9 @@ interface Job {
 /**
  * Creates the key: one POST and one PATCH in the normal case. After an ambiguous POST failure, revokes
  * what that attempt made (found under the claim name) and tries again, until an attempt succeeds or
- * `maxAttempts` or `deadlineMs` runs out. Resolves to the created key under the user's name.
+ * `maxAttempts` or `deadlineMs` runs out. Resolves to the created key under the user's name, and, when a
+ * failed attempt's key may still appear (it was in no listing, which can lag), the claim name to sweep
+ * later (`pendingClaim`, kept in the state: see `sweepClaim`).
  * @internal
  */
 export async function createKeyOnce(
@@ -93,7 +95,7 @@ export async function createKeyOnce(
   podId: string,
   body: CreateApiKeyBody & { name: string },
   inputs: Record<string, unknown>,
-): Promise<CreatedKey> {
+): Promise<{ key: CreatedKey; pendingClaim?: string }> {
   const job: Job = { ctx, client, podId, name: body.name, claim: claimName(), inputs, began: ctx.now() };
   // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
   let unaccounted = 0;
@@ -101,9 +103,13 @@ export async function createKeyOnce(
   let created: CreatedKey | undefined;
   for (let attempt = 1; created === undefined; attempt++) {
     try {
-      created = await client.createApiKey(podId, { ...body, name: job.claim });
+      const answer = await client.createApiKey(podId, { ...body, name: job.claim });
+      // An answer about any other key (another name) says nothing about this attempt's: it is as unusable
+      // as a lost one, and the key it names is never touched.
+      if (answer.name !== job.claim) throw notThisKey(answer);
+      created = answer;
     } catch (e) {
-      const madeId = createdIdOf(e);
+      const madeId = createdIdOf(e, job.claim);
       // The answer names the key it made: that key is this attempt's, whatever else is wrong with the answer.
       if (madeId !== undefined) throw await revokeOwn(job, madeId, e as Error, "its answer was unusable");
       if (!isAmbiguous(e)) throw e;
@@ -123,7 +129,7 @@ export async function createKeyOnce(
   if (unaccounted > 0) {
     // A failed attempt may have committed after it was looked for: look once more, now that one succeeded.
     try {
-      await revokeClaimed(job, created.api_key_id);
+      unaccounted = Math.max(0, unaccounted - (await revokeClaimed(job, created.api_key_id)));
     } catch (cleanup) {
       // Keep no key while one of this create's own may be loose: the user is told, and runs again.
       throw await revokeOwn(
@@ -141,7 +147,35 @@ export async function createKeyOnce(
     throw await revokeOwn(job, created.api_key_id, cause, "AgentMail granted other permissions than asked", advice);
   }
   await rename(job, created.api_key_id);
-  return { ...created, name: job.name };
+  const key = { ...created, name: job.name };
+  // Nothing found of an attempt that failed ambiguously: it may have made nothing, or a lagging listing may
+  // not show its key yet. The state keeps the claim, so that later refreshes and the delete sweep it.
+  return unaccounted > 0 ? { key, pendingClaim: job.claim } : { key };
+}
+
+/**
+ * Revokes the keys of `keys` (a listing of the pod) under `claim`, a claim name a create of this resource
+ * left pending, except `keep` (the resource's own key); returns how many. Such keys are provably this
+ * resource's: no other create sends that name.
+ * @internal
+ */
+export async function sweepClaim(
+  client: AgentMailClient,
+  podId: string,
+  claim: string,
+  keys: readonly { api_key_id: string; name: string }[],
+  keep: string,
+): Promise<number> {
+  if (!claim.startsWith(CLAIM_PREFIX)) return 0;
+  const strays = keys.filter((k) => k.name === claim && k.api_key_id !== keep);
+  for (const k of strays) {
+    try {
+      await client.deleteApiKey(podId, k.api_key_id);
+    } catch (e) {
+      if (!isApiError(e, 404)) throw e;
+    }
+  }
+  return strays.length;
 }
 
 /**
@@ -183,6 +217,14 @@ async function revoke(job: Job, id: string): Promise<void> {
     await job.client.deleteApiKey(job.podId, id);
   } catch (e) {
     if (!isApiError(e, 404)) throw e;
+    // A key this create made seconds ago answered 404: believe it only if the pod's listing agrees.
+    const keys = await job.client.listAllApiKeys(job.podId);
+    if (keys.some((k) => k.api_key_id === id)) {
+      throw new AgentMailError(
+        "AGENTMAIL_REVOKE_UNCONFIRMED",
+        `AgentMail answered 404 to revoking key ${id}, yet lists it.`,
+      );
+    }
   }
 }
 
@@ -265,12 +307,25 @@ function unverified(job: Job, failure: Error, cleanup: Error): AgentMailError {
   );
 }
 
-/** The id of the key a 2xx-but-invalid answer names, if any. */
-function createdIdOf(e: unknown): string | undefined {
+/**
+ * The id of the key a 2xx-but-invalid answer names, if it is this create's: only an answer that also names
+ * the claim can be trusted to be about this attempt's key.
+ */
+function createdIdOf(e: unknown, claim: string): string | undefined {
   if (!AgentMailError.isInstance(e) || e.code !== "AGENTMAIL_UNEXPECTED_RESPONSE") return undefined;
   const body = responseBody(e as ResponseError);
-  const id = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["api_key_id"] : undefined;
-  return typeof id === "string" && id !== "" ? id : undefined;
+  if (body === null || typeof body !== "object") return undefined;
+  const { api_key_id: id, name } = body as Record<string, unknown>;
+  return typeof id === "string" && id !== "" && name === claim ? id : undefined;
+}
+
+/** A create answered with a key of another name: treated as an unusable answer (ambiguous). */
+function notThisKey(answer: CreatedKey): AgentMailError {
+  return new AgentMailError(
+    "AGENTMAIL_UNEXPECTED_RESPONSE",
+    `AgentMail answered a key create with key ${answer.api_key_id} named "${answer.name}", not the key it was ` +
+      "asked to make; that key was not touched.",
+  );
 }
 
 function sleep(ms: number): Promise<void> {

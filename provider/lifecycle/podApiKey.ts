@@ -21,7 +21,8 @@ import { compact } from "./outputs";
 import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
 import { isUnknown } from "./unknown";
-import { createKeyOnce } from "./createKey";
+import { createKeyOnce, sweepClaim } from "./createKey";
+import type { AgentMailClient } from "../agentmail/client";
 import { expiryRefused, isExpiryRefusal, podNotFound } from "./createErrors";
 import { confirmGone, unlistedKey, type Witness } from "./gone";
 
@@ -123,8 +124,9 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   };
   const client = ctx.client();
   let created: CreatedKey;
+  let pendingClaim: string | undefined;
   try {
-    created = await createKeyOnce(ctx, client, podId, body, inputs);
+    ({ key: created, pendingClaim } = await createKeyOnce(ctx, client, podId, body, inputs));
   } catch (e) {
     if (typeof expiresAt === "string" && isExpiryRefusal(e)) throw expiryRefused(name, expiresAt, e);
     if (isApiError(e, 404) && e.request.method === "POST") throw await podNotFound(client, podId, e);
@@ -133,7 +135,8 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
     // Even a failed create may have added (or cleaned up) keys: a later read here must list afresh.
     ctx.listings?.invalidate(client, podId);
   }
-  return { id: created.api_key_id, outs: outputsOf(inputs, created, grant, client.transport.credentials.baseUrl) };
+  const outs = outputsOf(inputs, created, grant, client.transport.credentials.baseUrl);
+  return { id: created.api_key_id, outs: compact({ ...outs, pendingClaim }) };
 }
 
 /**
@@ -178,11 +181,14 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   const client = ctx.client();
   const podId = props["podId"] as string;
   let found: BearerKey | undefined;
+  let pendingClaim: string | undefined;
   try {
-    found =
+    const listing =
       ctx.listings !== undefined
-        ? (await ctx.listings.list(client, podId)).byId.get(id)
-        : (await client.listAllApiKeys(podId)).find((k) => k.api_key_id === id);
+        ? await ctx.listings.list(client, podId)
+        : { keys: await client.listAllApiKeys(podId), byId: undefined };
+    found = listing.byId?.get(id) ?? listing.keys.find((k) => k.api_key_id === id);
+    pendingClaim = await settleClaim(ctx, client, podId, id, props, listing.keys);
   } catch (e) {
     if (isApiError(e, 404)) {
       await confirmGone(client, podId, witnessOf(id, props));
@@ -193,7 +199,9 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   if (found === undefined) {
     const verdict = await unlistedKey(client, podId, witnessOf(id, props));
     // Kept as stored (a refresh cannot tell more about it), with the id it was read by.
-    return verdict === "gone" ? { id: "", props: {} } : { id, props: compact({ ...props, apiKeyId: id }) };
+    return verdict === "gone"
+      ? { id: "", props: {} }
+      : { id, props: compact({ ...props, apiKeyId: id, pendingClaim }) };
   }
   const storedGrant = grantOf(props["permissions"] as Props | undefined);
   const liveGrant = grantFromWire(found.permissions);
@@ -212,6 +220,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
         ? props["permissions"]
         : grantToObject(asFullIfComplete(liveGrant)),
       ...refreshedExpiry(props, expires),
+      pendingClaim,
       // The API never returns the secret again: `apiKey` stays as stored.
     }),
   };
@@ -225,6 +234,32 @@ function refreshedExpiry(props: Props, listed: string | undefined): Props {
   }
   if (given || listed === undefined) return { expiresAt: listed, expiresAtInherited: undefined };
   return { expiresAt: listed, expiresAtInherited: true };
+}
+
+/** How long after its create a pending claim is still looked for: a listing lags seconds, not a day. */
+const CLAIM_WATCH_MS = 24 * 3600_000;
+
+/**
+ * A create that could not find a failed attempt's key left its claim name in the state (`pendingClaim`):
+ * each refresh looks for keys under it in the listing it made anyway, and revokes them (they are this
+ * resource's own). The claim is dropped once a key was found, or a day after the create.
+ */
+async function settleClaim(
+  ctx: LifecycleContext,
+  client: AgentMailClient,
+  podId: string,
+  id: string,
+  props: Props,
+  keys: readonly BearerKey[],
+): Promise<string | undefined> {
+  const claim = props["pendingClaim"];
+  if (typeof claim !== "string") return undefined;
+  if ((await sweepClaim(client, podId, claim, keys, id)) > 0) {
+    ctx.listings?.invalidate(client, podId);
+    return undefined;
+  }
+  const created = Date.parse(String(props["createdAt"]));
+  return Number.isNaN(created) || ctx.now() - created > CLAIM_WATCH_MS ? undefined : claim;
 }
 
 /** What the state holds that can tell "gone" from "not visible to this credential" (see gone.ts). */
@@ -244,6 +279,10 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
   const client = ctx.client();
   const podId = props["podId"] as string;
   try {
+    if (typeof props["pendingClaim"] === "string") {
+      // A key a failed attempt of this resource's create may have left: this resource's to revoke.
+      await sweepClaim(client, podId, props["pendingClaim"], await client.listAllApiKeys(podId), id);
+    }
     await client.deleteApiKey(podId, id);
   } catch (e) {
     if (isApiError(e, 404)) {

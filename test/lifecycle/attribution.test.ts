@@ -152,4 +152,133 @@ describe("PodApiKey create: exact attribution after an ambiguous failure (level 
     await lifecycle.remove(bench.ctx(), e.id, e.properties);
     assert.deepEqual(live(), []);
   });
+
+  describe("answers about another key (from an adversarial review)", () => {
+    const other = () =>
+      bench.emu.store.createApiKey(podId, { name: "another-stacks-key", permissions: { message_send: true } });
+    const isLive = (id: string) => live().includes(id);
+
+    it("a valid 2xx answer naming another key (after this attempt committed): that key is never touched", async () => {
+      const theirs = other();
+      bench.emu.faults.add({
+        method: "POST",
+        path: KEYS,
+        times: 1,
+        afterCommit: true,
+        status: 200,
+        body: {
+          api_key_id: theirs.api_key_id,
+          api_key: "am_us_notthesecretofanything0000",
+          prefix: "am_us_notth",
+          name: "another-stacks-key",
+          permissions: { message_send: true },
+          created_at: new Date().toISOString(),
+        },
+      });
+      const mine = await lifecycle.create(bench.ctx(), checked());
+      assert.ok(isLive(theirs.api_key_id), "the other key was not revoked");
+      assert.ok(!deleted().includes(theirs.api_key_id));
+      assert.equal(bench.emu.log.count({ method: "PATCH" }), 1, "only this create's key was renamed");
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 1, "the attempt's own key, found under its claim");
+      assert.deepEqual(live().sort(), [theirs.api_key_id, mine.id].sort());
+    });
+
+    it("an unusable 2xx answer naming another key's id: revoked only if it names this create's claim", async () => {
+      const theirs = other();
+      bench.emu.faults.add({
+        method: "POST",
+        path: KEYS,
+        times: 1,
+        status: 201,
+        body: { api_key_id: theirs.api_key_id },
+      });
+      const mine = await lifecycle.create(bench.ctx(), checked());
+      assert.ok(isLive(theirs.api_key_id), "the other key was not revoked");
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+      assert.deepEqual(live().sort(), [theirs.api_key_id, mine.id].sort());
+    });
+
+    it("a rename and a revoke both answered 404 for a key the pod lists: created-but-failed, never 'revoked'", async () => {
+      bench.emu.faults.add({ method: "PATCH", path: KEY, status: 404, code: "not_found", times: 1 });
+      bench.emu.faults.add({ method: "DELETE", path: KEY, status: 404, code: "not_found", times: 1 });
+      const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+      assert.ok(e instanceof InitFailedError, e.message);
+      assert.doesNotMatch(e.message, /It was revoked/);
+      const [key] = bench.emu.store.apiKeys(podId);
+      assert.equal(e.id, key?.api_key_id, "the state keeps the key, so the next up revokes it");
+      await lifecycle.remove(bench.ctx(), e.id, e.properties);
+      assert.deepEqual(live(), []);
+    });
+  });
+});
+
+describe("PodApiKey create against a lagging listing: a failed attempt's key found later (level 2)", () => {
+  let now = Date.parse("2026-12-01T00:00:00Z");
+  let bench: Bench;
+  let podId: string;
+  before(async () => {
+    bench = await startBench({ clock: () => now, listingLagMs: 5_000 });
+  });
+  after(() => bench.close());
+  beforeEach(() => {
+    now = Date.parse("2026-12-01T00:00:00Z");
+    podId = bench.emu.store.createPod({ name: "lag" }).pod_id;
+    bench.emu.log.clear();
+    bench.emu.faults.clear();
+  });
+  const ctx = () => ({ ...bench.ctx(), now: () => now });
+  const inputs = () => ({ podId, name: "lagging-1234567", permissions: { messageSend: true }, __provider: "shim" });
+  const claimed = () => bench.emu.store.apiKeys(podId).filter((k) => k.name.startsWith(CLAIM_PREFIX));
+
+  async function createWithHiddenLeftover(): Promise<{ id: string; outs: Record<string, unknown> }> {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    const created = await lifecycle.create(ctx(), inputs());
+    const [leftover] = claimed();
+    assert.ok(leftover !== undefined, "the first attempt's key exists, and no listing showed it");
+    assert.equal(created.outs["pendingClaim"], leftover.name, "the state remembers the claim to sweep");
+    return created;
+  }
+
+  it("the next refresh finds it under the claim the state kept, revokes it, and forgets the claim", async () => {
+    const { id, outs } = await createWithHiddenLeftover();
+    now += 10_000; // the listing catches up
+    bench.emu.log.clear();
+    const read = await lifecycle.read(ctx(), id, outs);
+    assert.equal(read.id, id);
+    assert.equal(read.props["pendingClaim"], undefined);
+    assert.deepEqual(claimed(), []);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    assert.deepEqual(
+      bench.emu.store.apiKeys(podId).map((k) => k.api_key_id),
+      [id],
+    );
+  });
+
+  it("while the listing still lags, a refresh keeps the claim; a day later it lets it go", async () => {
+    const { id, outs } = await createWithHiddenLeftover();
+    const read = await lifecycle.read(ctx(), id, outs);
+    assert.equal(read.props["pendingClaim"], outs["pendingClaim"]);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    now += 25 * 3600_000;
+    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    const later = await lifecycle.read(ctx(), id, outs);
+    assert.equal(later.props["pendingClaim"], undefined);
+  });
+
+  it("destroy revokes it too, before the resource's own key", async () => {
+    const { id, outs } = await createWithHiddenLeftover();
+    now += 10_000;
+    bench.emu.log.clear();
+    await lifecycle.remove(ctx(), id, outs);
+    assert.deepEqual(bench.emu.store.apiKeys(podId), []);
+    assert.equal(bench.emu.log.count({ method: "DELETE" }), 2);
+  });
+
+  it("a create whose failed attempt committed nothing leaves no claim behind once a look finds nothing twice... only when the first look found it", async () => {
+    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, times: 1 });
+    const { outs } = await lifecycle.create(ctx(), inputs());
+    // Nothing was made, but nothing can tell that from a key the listing hides: the claim is kept, at no cost.
+    assert.match(String(outs["pendingClaim"]), /^pulumi-pending-[0-9a-f]{32}$/);
+    assert.deepEqual(claimed(), []);
+  });
 });

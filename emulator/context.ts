@@ -5,6 +5,7 @@
  */
 import type { Caller } from "./auth";
 import type { PageTokens } from "./pagination";
+import type { RateLimit } from "./rateLimit";
 import type { MemoryStore } from "./store";
 
 /** Adjustable behaviour of a running emulator (mutable: tests may change it between requests). */
@@ -28,6 +29,11 @@ export interface EmulatorSettings {
    * listings may lag behind its creates; the keys themselves work (as credentials, by id) at once. 0: no lag.
    */
   listingLagMs: number;
+  /**
+   * A token bucket over every authorized request: beyond it, 429 `rate_limit_exceeded` with `Retry-After`
+   * (see `rateLimit.ts`). null: no limit (the default).
+   */
+  rateLimit: RateLimit | null;
 }
 
 /** Shared by every request. */

@@ -5,6 +5,7 @@
  */
 import type { EmulatorSettings } from "./context";
 import { invalid } from "./errors";
+import { rateLimitProblem } from "./rateLimit";
 
 /** What is wrong with `value` as the setting `name`, or undefined when it is allowed. */
 export function settingProblem(name: string, value: unknown): string | undefined {
@@ -22,12 +23,22 @@ export function settingProblem(name: string, value: unknown): string | undefined
       return value === "omit" || value === "all" ? undefined : 'fullAccessPermissions must be "omit" or "all"';
     case "limits":
       return limitsProblem(value);
+    case "rateLimit":
+      return rateLimitProblem(value);
     default:
       return `unknown setting ${JSON.stringify(name)}; settable: ${SETTABLE.join(", ")}`;
   }
 }
 
-const SETTABLE = ["defaultPageLimit", "maxPageLimit", "emptyPages", "limits", "fullAccessPermissions", "listingLagMs"];
+const SETTABLE = [
+  "defaultPageLimit",
+  "maxPageLimit",
+  "emptyPages",
+  "limits",
+  "fullAccessPermissions",
+  "listingLagMs",
+  "rateLimit",
+];
 
 function limitsProblem(value: unknown): string | undefined {
   const allowed = "limits must be an object of positive integers with keys pods and/or apiKeysPerPod";

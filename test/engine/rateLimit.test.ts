@@ -75,5 +75,9 @@ describe("many concurrent Creates and Deletes through one provider host against 
     assert.equal(fx.emu.store.apiKeys(podId).length, 0, "every key revoked");
     assert.equal(log.count({ method: "DELETE", status: 204 }), N, "one processed DELETE per key");
     assert.equal(log.count({ status: 429 }), fx.emu.rateLimited(), "every 429 came from the limit");
+    assert.ok(
+      fx.emu.rateLimited() <= 0.25 * log.count(),
+      `the host's budget held the burst back: ${fx.emu.rateLimited()} of ${log.count()} requests answered 429`,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark in turn and prints one table. Figures only: nothing fails on time.
  * Everything runs on 127.0.0.1 against in-process emulators; loops are bounded.
  *
- *   node dist/bench/run.js [section ...]   sections: size requests refresh throughput host (default: all)
+ *   node dist/bench/run.js [section ...]   sections: size requests refresh throughput host ratelimit (default: all)
  */
 import * as os from "node:os";
 import { providerSize } from "./providerSize";
@@ -10,6 +10,7 @@ import { requestsPerOperation } from "./requests";
 import { refresh } from "./refresh";
 import { throughput } from "./throughput";
 import { providerHost } from "./host";
+import { rateLimit } from "./rateLimit";
 import type { Row } from "./stats";
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   refresh: () => refresh(),
   throughput: () => throughput(),
   host: () => providerHost(),
+  ratelimit: () => rateLimit(),
 };
 
 function table(rows: readonly Row[]): string {

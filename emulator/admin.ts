@@ -11,7 +11,8 @@
  * - `GET    /__emulator/log`         -> `{ entries: [...] }`
  * - `DELETE /__emulator/log`         -> 204
  * - `GET    /__emulator/state`       pods and key metadata, no secrets
- * - `POST   /__emulator/reset`       store back to a lone "Default Pod", no faults, empty log -> 204
+ * - `GET    /__emulator/rate-limit`  -> `{ limited }`: requests answered 429 by `settings.rateLimit` so far
+ * - `POST   /__emulator/reset`       store back to a lone "Default Pod", no faults, empty log, count 0 -> 204
  * - `GET    /__emulator/settings`    -> the settings (`EmulatorSettings`)
  * - `PATCH  /__emulator/settings`    body: some settings, e.g. `{ "listingLagMs": 5000 }` -> the settings; 400 and
  *                                    no change when any member is invalid
@@ -63,10 +64,13 @@ export function handleAdmin(req: AdminRequest): Reply {
     case "PATCH /__emulator/settings":
       patchSettings(state.settings, parseJsonObject(req.body));
       return { status: 200, body: state.settings };
+    case "GET /__emulator/rate-limit":
+      return { status: 200, body: { limited: req.parts.limiter.limited } };
     case "POST /__emulator/reset":
       state.store.reset();
       faults.clear();
       log.clear();
+      req.parts.limiter.reset();
       return { status: 204 };
     default:
       break;

@@ -5,6 +5,7 @@
  */
 import type { Caller } from "./auth";
 import type { PageTokens } from "./pagination";
+import type { RateLimit } from "./rateLimit";
 import type { MemoryStore } from "./store";
 
 /** Adjustable behaviour of a running emulator (mutable: tests may change it between requests). */
@@ -35,6 +36,11 @@ export interface EmulatorSettings {
    * Empty: every name of the reference is known.
    */
   unknownPermissions: string[];
+  /**
+   * A token bucket over every authorized request: beyond it, 429 `rate_limit_exceeded` with `Retry-After`
+   * (see `rateLimit.ts`). null: no limit (the default).
+   */
+  rateLimit: RateLimit | null;
 }
 
 /** Shared by every request. */

@@ -17,6 +17,7 @@ import { MemoryLog, type RequestLog } from "./log";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PageTokens } from "./pagination";
 import { EmulatorServer } from "./server";
 import { settingProblem } from "./settings";
+import { RateLimiter, type RateLimit } from "./rateLimit";
 import { MemoryStore } from "./store";
 import type { EmulatorStore } from "./storeView";
 
@@ -61,6 +62,8 @@ export interface EmulatorOptions {
    * delays always use real timers.
    */
   clock?: () => number;
+  /** A rate limit over every authorized request (see `EmulatorSettings.rateLimit`); default none. */
+  rateLimit?: RateLimit | null;
 }
 
 /** A running emulator. */
@@ -77,8 +80,10 @@ export interface Emulator {
   readonly log: RequestLog;
   /** Fault injection. */
   readonly faults: FaultControls;
-  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag, unknown names). */
+  /** Behaviour that may be changed while running (page sizes, empty pages, quotas, listing lag, unknown names, rate limit). */
   readonly settings: EmulatorSettings;
+  /** Requests answered 429 by `settings.rateLimit` so far (fault rules' 429s not included). */
+  rateLimited(): number;
   /** Closes the server and every open connection (keep-alive, hanging or in flight); idempotent. */
   stop(): Promise<void>;
 }
@@ -93,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     fullAccessPermissions: options.fullAccessPermissions ?? "omit",
     listingLagMs: options.listingLagMs ?? 0,
     unknownPermissions: [...(options.unknownPermissions ?? [])],
+    rateLimit: options.rateLimit ?? null,
   };
   if (!(Number.isInteger(settings.maxPageLimit) && settings.maxPageLimit >= 1)) {
     throw new RangeError("maxPageLimit must be a positive integer");
@@ -103,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (settings.defaultPageLimit > settings.maxPageLimit) {
     throw new RangeError("defaultPageLimit must not exceed maxPageLimit");
   }
-  for (const name of ["listingLagMs", "unknownPermissions"] as const) {
+  for (const name of ["listingLagMs", "unknownPermissions", "rateLimit"] as const) {
     const problem = settingProblem(name, settings[name]);
     if (problem !== undefined) throw new RangeError(problem);
   }
@@ -118,7 +124,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new MemoryStore(organizationId, regionOf(orgApiKey), clock);
   const faults = new FaultTable();
   const log = new MemoryLog(options.logLimit ?? 100_000);
+  const limiter = new RateLimiter(settings);
   const server = new EmulatorServer({
+    limiter,
     state: { store, tokens: new PageTokens(), settings },
     faults,
     log,
@@ -135,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     faults,
     settings,
+    rateLimited: () => limiter.limited,
     stop: () => server.stop(),
   };
 }
@@ -148,6 +157,7 @@ export type { EmulatorSettings } from "./context";
 export type { ErrorCode, ErrorResponse, ValidationErrorResponse, ValidationIssue } from "./errors";
 export { errorBody, ERROR_DOCS_URL } from "./errors";
 export type { FaultControls, FaultInfo, FaultRule } from "./faults";
+export type { RateLimit } from "./rateLimit";
 export type { LogEntry, LogFilter, RequestLog } from "./log";
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./pagination";
 export { LEGACY_PERMISSION_NAMES, PERMISSION_NAMES, REMOVED_PERMISSION_NAMES } from "./permissions";

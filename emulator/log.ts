@@ -21,6 +21,8 @@ export interface LogEntry {
   credential: string;
   /** The fault rule that applied, e.g. `f1 status=429`. */
   fault?: string;
+  /** Answered 429 by the emulator's rate limit (`settings.rateLimit`). */
+  rateLimited?: true;
   /** Arrival time, in ms since the epoch. */
   startedAt: number;
 }

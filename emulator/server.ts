@@ -14,6 +14,7 @@ import { echoed, withEchoes } from "./echo";
 import { hasReply, isMalformed, type FaultRule, type FaultTable } from "./faults";
 import type { LogEntry, MemoryLog } from "./log";
 import { scrubSecrets } from "./paths";
+import type { RateLimiter } from "./rateLimit";
 import { route } from "./router";
 import { MAX_BODY_BYTES } from "./validation";
 
@@ -23,6 +24,8 @@ export interface ServerParts {
   readonly faults: FaultTable;
   readonly log: MemoryLog;
   readonly org: OrgKey;
+  /** The rate limit over authorized requests (`settings.rateLimit`). */
+  readonly limiter: RateLimiter;
   /** The emulator's time in ms since the epoch (expiry, `used_at`, log timestamps). Delays use real timers. */
   readonly clock: () => number;
 }
@@ -93,7 +96,9 @@ export class EmulatorServer {
       return write(res, reply);
     }
 
-    const fault = faults.take(method, path);
+    // Limited before any fault applies: a refused request never reaches the rules (or the store).
+    const retryAfter = typeof credential.caller === "string" ? undefined : this.parts.limiter.take();
+    const fault = retryAfter === undefined ? faults.take(method, path) : undefined;
     const entry: LogEntry = {
       method,
       path: scrubSecrets(path, org.secret),
@@ -103,6 +108,7 @@ export class EmulatorServer {
       credential: credential.label,
       startedAt,
       ...(fault ? { fault: fault.label } : {}),
+      ...(retryAfter === undefined ? {} : { rateLimited: true as const }),
     };
     // Logged on arrival, in arrival order, and completed in place when answered: a slow answer to a request
     // made before `log.clear()` must not reappear in the log afterwards.
@@ -114,6 +120,13 @@ export class EmulatorServer {
     };
     const body = await readBody(req);
     if (body === ABORTED) return;
+    if (retryAfter !== undefined) {
+      return finish({
+        status: 429,
+        body: bodyForStatus(429, "rate_limit_exceeded"),
+        headers: { "retry-after": String(retryAfter) },
+      });
+    }
     const rule = fault?.rule;
 
     if (rule !== undefined && !rule.afterCommit) {

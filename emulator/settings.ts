@@ -6,6 +6,7 @@
 import type { EmulatorSettings } from "./context";
 import { invalid } from "./errors";
 import { isPermissionName } from "./permissions";
+import { rateLimitProblem } from "./rateLimit";
 
 /** What is wrong with `value` as the setting `name`, or undefined when it is allowed. */
 export function settingProblem(name: string, value: unknown): string | undefined {
@@ -25,6 +26,8 @@ export function settingProblem(name: string, value: unknown): string | undefined
       return limitsProblem(value);
     case "unknownPermissions":
       return unknownPermissionsProblem(value);
+    case "rateLimit":
+      return rateLimitProblem(value);
     default:
       return `unknown setting ${JSON.stringify(name)}; settable: ${SETTABLE.join(", ")}`;
   }
@@ -38,6 +41,7 @@ const SETTABLE = [
   "fullAccessPermissions",
   "listingLagMs",
   "unknownPermissions",
+  "rateLimit",
 ];
 
 function unknownPermissionsProblem(value: unknown): string | undefined {

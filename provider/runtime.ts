@@ -57,6 +57,9 @@ const RetryOverrides = z
     connectTimeoutMs: z.number().int().min(1),
     headersTimeoutMs: z.number().int().min(1),
     bodyTimeoutMs: z.number().int().min(1),
+    sharedBudget: z.boolean(),
+    startRate: z.number().min(0).max(100_000),
+    maxInFlight: z.number().int().min(1).max(1_000),
   })
   .partial()
   .strict();

@@ -25,6 +25,17 @@ export interface RetryPolicy {
   readonly headersTimeoutMs: number;
   /** Time allowed between two chunks of the response body. Default 30,000 ms. */
   readonly bodyTimeoutMs: number;
+  /**
+   * Whether requests share the process's per-organization budget (`budget.ts`): a 429 holds every request
+   * until `Retry-After` and lowers the pace, and a 429 or 408 is not counted as a failed attempt (it is
+   * retried until `deadlineMs`). `false`: the rules before 0.2 (each request waits `Retry-After` on its own,
+   * and a 429 uses up one of `maxAttempts`). Default true.
+   */
+  readonly sharedBudget: boolean;
+  /** Requests per second the shared budget starts pacing at; 0: unpaced until the first 429. Default 0. */
+  readonly startRate: number;
+  /** Most requests of one organization on the wire at once (shared budget). Default 32. */
+  readonly maxInFlight: number;
 }
 
 /** The defaults: a few quick retries, bounded waits, no operation longer than two minutes. */
@@ -37,6 +48,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
+  sharedBudget: true,
+  startRate: 0,
+  maxInFlight: 32,
 });
 
 /** What happened on one attempt. @internal */
@@ -51,14 +65,22 @@ export type Outcome =
   /** No answer. `maybeReceived` is false only when the request surely never reached the server. */
   | { readonly kind: "network"; readonly maybeReceived: boolean };
 
-/** @internal */
-export type Decision = { readonly retry: false } | { readonly retry: true; readonly delayMs: number };
+/**
+ * `counts`: whether the attempt used up one of `maxAttempts` (a 429 or 408 under the shared budget does not:
+ * the server did not process the request).
+ * @internal
+ */
+export type Decision =
+  { readonly retry: false } | { readonly retry: true; readonly delayMs: number; readonly counts: boolean };
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "DELETE", "PUT", "OPTIONS"]);
 
 /**
- * Whether to retry after `attempt` (1-based) ended with `outcome`.
- * - 429 and 408: every method (the request was not processed), honouring `Retry-After` up to the cap.
+ * Whether to retry after `attempt` (1-based; attempts that did not count excluded) ended with `outcome`.
+ * - 429 and 408: every method (the request was not processed). Under the shared budget, not a failed attempt:
+ *   retried until the deadline, at once after a 429 (the budget holds every request until `Retry-After`), after
+ *   a jittered `baseDelayMs` after a 408. Without it: one of `maxAttempts`, honouring `Retry-After` up to the
+ *   cap.
  * - `race_condition` (403 or 409): every method: AgentMail refused the request because of a concurrent change.
  * - `resource_deleting`: idempotent methods only (a GET or DELETE of what is being deleted settles soon).
  * - A connection that never reached the server: every method.
@@ -74,6 +96,10 @@ export function decideRetry(
   elapsedMs: number,
   random: () => number = Math.random,
 ): Decision {
+  if (policy.sharedBudget && outcome.kind === "status" && (outcome.status === 429 || outcome.status === 408)) {
+    const delayMs = outcome.status === 429 ? 0 : Math.floor(random() * policy.baseDelayMs);
+    return elapsedMs + delayMs >= policy.deadlineMs ? { retry: false } : { retry: true, delayMs, counts: false };
+  }
   if (attempt >= policy.maxAttempts) return { retry: false };
   const idempotent = IDEMPOTENT.has(method.toUpperCase());
   let retryable: boolean;
@@ -94,7 +120,7 @@ export function decideRetry(
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const delayMs = Math.max(floorMs, Math.floor(random() * ceiling));
   if (elapsedMs + delayMs >= policy.deadlineMs) return { retry: false };
-  return { retry: true, delayMs };
+  return { retry: true, delayMs, counts: true };
 }
 
 /** `Retry-After` in milliseconds: seconds or an HTTP date; undefined when absent or unreadable. @internal */

@@ -4,6 +4,8 @@
  */
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
+import { budgetFor, type RateBudget, type Ticket } from "./budget";
+import { TICKET, budgetInterceptor } from "./budgetInterceptor";
 import type { Credentials } from "./credentials";
 import { ApiError, NetworkError, ResponseError, apiErrorHint, type RequestInfo } from "./errors";
 import { redact } from "./redact";
@@ -14,7 +16,10 @@ import { ErrorBodySchema, type ErrorBody } from "./schemas";
 export interface TransportOptions {
   readonly credentials: Credentials;
   readonly policy?: Partial<RetryPolicy> | undefined;
-  /** An undici dispatcher; default: one shared keep-alive `Agent` per connect timeout. */
+  /**
+   * An undici dispatcher; default: one shared keep-alive `Agent` per connect timeout. Either way the shared
+   * budget's interceptor is composed onto it.
+   */
   readonly dispatcher?: Dispatcher | undefined;
   /** Injected for tests: the backoff's randomness and the sleep between attempts. */
   readonly random?: (() => number) | undefined;
@@ -50,14 +55,25 @@ const NOT_SENT = new Set([
  */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-const agents = new Map<number, Agent>();
-function sharedAgent(connectTimeoutMs: number): Agent {
+const agents = new Map<number, Dispatcher>();
+function sharedAgent(connectTimeoutMs: number): Dispatcher {
   let agent = agents.get(connectTimeoutMs);
   if (agent === undefined) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 4_000 });
+    agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 4_000 }).compose(budgetInterceptor);
     agents.set(connectTimeoutMs, agent);
   }
   return agent;
+}
+
+/** An injected dispatcher with the budget's interceptor, composed once per dispatcher. */
+const composed = new WeakMap<Dispatcher, Dispatcher>();
+function withBudget(dispatcher: Dispatcher): Dispatcher {
+  let gated = composed.get(dispatcher);
+  if (gated === undefined) {
+    gated = dispatcher.compose(budgetInterceptor);
+    composed.set(dispatcher, gated);
+  }
+  return gated;
 }
 
 /** @internal */
@@ -65,26 +81,39 @@ export class Transport {
   readonly credentials: Credentials;
   readonly policy: RetryPolicy;
   private readonly dispatcher: Dispatcher;
+  private readonly injected: Dispatcher | undefined;
   private readonly random: () => number;
+  /** The organization's budget in this process; undefined when `sharedBudget` is off. */
+  readonly budget: RateBudget | undefined;
 
   constructor(options: TransportOptions) {
     this.credentials = options.credentials;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-    this.dispatcher = options.dispatcher ?? sharedAgent(this.policy.connectTimeoutMs);
+    this.injected = options.dispatcher;
+    this.dispatcher =
+      options.dispatcher === undefined ? sharedAgent(this.policy.connectTimeoutMs) : withBudget(options.dispatcher);
     this.random = options.random ?? Math.random;
+    this.budget = this.policy.sharedBudget
+      ? budgetFor(this.credentials.baseUrl, this.credentials.apiKey, this.policy)
+      : undefined;
   }
 
-  /** The same transport (policy, dispatcher) speaking as another credential. */
+  /** The same transport (policy, dispatcher) speaking as another credential (and so with its own budget). */
   withCredentials(credentials: Credentials): Transport {
-    return new Transport({ credentials, policy: this.policy, dispatcher: this.dispatcher, random: this.random });
+    return new Transport({ credentials, policy: this.policy, dispatcher: this.injected, random: this.random });
   }
 
   /** Sends `call`, retrying where `decideRetry` allows; resolves to the validated body. */
   async send<S extends z.ZodType | undefined>(call: Call<S>): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
     const info: RequestInfo = { method: call.method, path: call.path, credential: this.credentials.description };
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt(call, info, started);
+    // The deadline's clock. Time spent waiting for a turn in the shared budget moves it forward: the host's
+    // own queue (hundreds of operations at once) is not the server being slow. A 429's hold is not excused.
+    let started = Date.now();
+    let attempt = 1;
+    for (let sent = 0; ; sent++) {
+      const ticket = this.ticket(sent > 0);
+      const result = await this.attempt(call, info, started, ticket);
+      started += ticket?.queuedMs ?? 0;
       if (result.ok) return result.value as S extends z.ZodType ? z.infer<S> : undefined;
       const decision = decideRetry(
         call.method,
@@ -95,14 +124,21 @@ export class Transport {
         this.random,
       );
       if (!decision.retry) throw result.error;
-      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+      if (decision.counts) attempt++;
+      if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     }
+  }
+
+  private ticket(retry: boolean): Ticket | undefined {
+    if (this.budget === undefined) return undefined;
+    return { budget: this.budget, retry, maxHoldMs: this.policy.maxRetryAfterMs, queuedMs: 0, epoch: 0 };
   }
 
   private async attempt(
     call: Call<z.ZodType | undefined>,
     info: RequestInfo,
     started: number,
+    ticket: Ticket | undefined,
   ): Promise<{ ok: true; value: unknown } | { ok: false; outcome: Outcome; error: Error }> {
     const remaining = this.policy.deadlineMs - (Date.now() - started);
     let res: Dispatcher.ResponseData;
@@ -119,6 +155,7 @@ export class Transport {
         body: call.body === undefined ? null : JSON.stringify(call.body),
         headersTimeout: this.policy.headersTimeoutMs,
         bodyTimeout: this.policy.bodyTimeoutMs,
+        ...(ticket === undefined ? {} : { [TICKET]: ticket }),
         // undici's own timeouts end an attempt well within the deadline in the usual case; a deadline
         // timer per attempt costs ~25% of a request's time (bench/), so it is armed only when the
         // deadline is nearer than they are. (A body trickling chunk by chunk could still outlive

@@ -14,16 +14,42 @@ const decide = (method: string, outcome: Outcome, attempt = 1, elapsed = 0) =>
   decideRetry(method, attempt, outcome, policy, elapsed, half);
 
 describe("retry policy (unit)", () => {
-  it("retries 429 for every method, POST included, honouring Retry-After up to the cap", () => {
-    assert.deepEqual(decide("POST", { kind: "status", status: 429, retryAfterMs: 2000 }), {
+  it("shared budget (default): a 429 or 408 is retried for every method and uses up no attempt, until the deadline", () => {
+    for (const method of ["POST", "PATCH", "GET", "DELETE"]) {
+      // At once after a 429: the budget holds every request until Retry-After.
+      assert.deepEqual(decide(method, { kind: "status", status: 429, retryAfterMs: 2000 }, policy.maxAttempts), {
+        retry: true,
+        delayMs: 0,
+        counts: false,
+      });
+      assert.deepEqual(decide(method, { kind: "status", status: 408 }, policy.maxAttempts), {
+        retry: true,
+        delayMs: 50,
+        counts: false,
+      });
+    }
+    assert.equal(decide("POST", { kind: "status", status: 429 }, 1, policy.deadlineMs).retry, false, "deadline");
+    // Other failures still count.
+    assert.deepEqual(decide("GET", { kind: "status", status: 503 }), { retry: true, delayMs: 50, counts: true });
+  });
+
+  it("without the shared budget (today's rules): 429 for every method, honouring Retry-After up to the cap, counted", () => {
+    const old = { ...policy, sharedBudget: false };
+    const decideOld = (method: string, outcome: Outcome, attempt = 1, elapsed = 0) =>
+      decideRetry(method, attempt, outcome, old, elapsed, half);
+    assert.deepEqual(decideOld("POST", { kind: "status", status: 429, retryAfterMs: 2000 }), {
       retry: true,
       delayMs: 2000,
+      counts: true,
     });
-    assert.deepEqual(decide("GET", { kind: "status", status: 429, retryAfterMs: 999_000 }), {
+    assert.deepEqual(decideOld("GET", { kind: "status", status: 429, retryAfterMs: 999_000 }), {
       retry: true,
       delayMs: 5000,
+      counts: true,
     });
-    assert.deepEqual(decide("DELETE", { kind: "status", status: 429 }), { retry: true, delayMs: 50 });
+    assert.deepEqual(decideOld("DELETE", { kind: "status", status: 429 }), { retry: true, delayMs: 50, counts: true });
+    assert.equal(decideOld("POST", { kind: "status", status: 429 }, old.maxAttempts).retry, false);
+    assert.equal(decideOld("GET", { kind: "status", status: 429, retryAfterMs: 2000 }, 1, 59_000).retry, false);
   });
 
   it("retries 5xx and lost answers only for idempotent methods", () => {
@@ -80,7 +106,7 @@ describe("retry policy (unit)", () => {
 
   it("stops at maxAttempts and at the deadline", () => {
     assert.equal(decide("GET", { kind: "status", status: 503 }, policy.maxAttempts).retry, false);
-    assert.equal(decide("GET", { kind: "status", status: 429, retryAfterMs: 2000 }, 1, 59_000).retry, false);
+    assert.equal(decide("GET", { kind: "status", status: 503 }, 1, 59_990).retry, false);
   });
 
   it("parses Retry-After as seconds or an HTTP date", () => {

@@ -8,6 +8,8 @@ export interface LifecycleContext {
   readonly client: () => AgentMailClient;
   /** The clock (ms since the epoch). */
   readonly now: () => number;
+  /** The one-off claim name of a key create (see `createKey.ts`); injected by tests. Default: `claimName()`. */
+  readonly claimName?: (() => string) | undefined;
   /**
    * Listings of pods' keys shared by the concurrent reads of one refresh (see `ListCache`). Absent:
    * every read lists its pod itself (what tests want when they change data out of band).

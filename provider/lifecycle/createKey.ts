@@ -96,7 +96,15 @@ export async function createKeyOnce(
   body: CreateApiKeyBody & { name: string },
   inputs: Record<string, unknown>,
 ): Promise<{ key: CreatedKey; pendingClaim?: string }> {
-  const job: Job = { ctx, client, podId, name: body.name, claim: claimName(), inputs, began: ctx.now() };
+  const job: Job = {
+    ctx,
+    client,
+    podId,
+    name: body.name,
+    claim: (ctx.claimName ?? claimName)(),
+    inputs,
+    began: ctx.now(),
+  };
   // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
   let unaccounted = 0;
   let revoked = 0;

@@ -216,25 +216,32 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
     }
   });
 
-  it("a create whose answer names the key but is unusable, and whose revoke fails, is reported as created-but-failed-to-initialize", async () => {
+  it("a create whose rename fails, and whose revoke fails, is reported as created-but-failed-to-initialize", async () => {
     fx.emu.faults.add({
-      method: "POST",
-      path: "/v0/pods/*/api-keys",
-      status: 200,
-      body: { api_key_id: "ak_half", name: 7 },
+      method: "PATCH",
+      path: "/v0/pods/*/api-keys/*",
+      status: 400,
+      code: "validation_error",
       times: 1,
     });
     fx.emu.faults.add({ method: "DELETE", path: "/v0/pods/*/api-keys/*", status: 503, times: 4 });
     const e = await expectHostError(fx.host.create(urn(TYPE, bot.name, "dev", "keys"), inputs));
     assert.ok(e.initFailure, "the engine gets ErrorResourceInitFailed and keeps the resource in state");
-    assert.equal(e.initFailure.id, "ak_half");
-    assert.equal(e.initFailure.properties["apiKeyId"], "ak_half");
+    const half = fx.emu.store.apiKeys(podId).find((k) => k.name.startsWith("pulumi-pending-"));
+    assert.ok(half !== undefined, "the key the create made, still under its claim name");
+    assert.equal(e.initFailure.id, half.api_key_id);
+    assert.equal(e.initFailure.properties["apiKeyId"], half.api_key_id);
+    assert.equal(e.initFailure.properties["apiKey"], undefined, "no secret in what the engine keeps");
     assert.equal(
       e.initFailure.properties["__provider"],
       bot.inputs["__provider"],
       "so that destroy can load the provider",
     );
     assert.match(e.details, /the next `pulumi up` replaces it/);
+    // What the next run does with it: delete it through the host, from those properties.
+    fx.emu.faults.clear();
+    await fx.host.delete(half.api_key_id, urn(TYPE, bot.name, "dev", "keys"), e.initFailure.properties);
+    assert.ok(!fx.emu.store.apiKeys(podId).some((k) => k.api_key_id === half.api_key_id));
   });
 
   describe("the live API's corrected behaviours (issue 16)", () => {

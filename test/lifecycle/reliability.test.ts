@@ -109,18 +109,22 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
+  // A claim name known in advance, so that a fault's answer can name this create's own key.
+  const CLAIM = "pulumi-pending-0123456789abcdef0123456789abcdef";
+  const claiming = () => ({ ...bench.ctx(), claimName: () => CLAIM });
+
   it("a 2xx naming the key's id but otherwise unusable: that key, and only it, is revoked, and the create fails", async () => {
     // As if the POST had made this key and then answered with a body that does not fit.
-    const made = bench.emu.store.createApiKey(podId, { name: "pulumi-pending-0123456789abcdef0123456789abcdef" });
+    const made = bench.emu.store.createApiKey(podId, { name: CLAIM });
     const other = bench.emu.store.createApiKey(podId, { name: "agent-1234567" });
     bench.emu.faults.add({
       method: "POST",
       path: KEYS,
       status: 200,
-      body: { api_key_id: made.api_key_id, name: 42 },
+      body: { api_key_id: made.api_key_id, name: CLAIM },
       times: 1,
     });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    const e = await rejection(lifecycle.create(claiming(), inputs()));
     assert.ok(!(e instanceof InitFailedError));
     assert.match(e.message, /answered 200 with an unexpected body/);
     assert.match(e.message, /It was revoked, so no key was left behind/);
@@ -141,11 +145,11 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
       method: "POST",
       path: KEYS,
       status: 200,
-      body: { api_key_id: "key_half", name: 42 },
+      body: { api_key_id: "key_half", name: CLAIM },
       times: 1,
     });
     bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    const e = await rejection(lifecycle.create(claiming(), inputs()));
     assert.ok(e instanceof InitFailedError);
     assert.equal(e.id, "key_half");
     assert.equal(e.properties["apiKeyId"], "key_half");

@@ -5,6 +5,7 @@
  */
 export { PodApiKey, type PodApiKeyArgs, type PodApiKeyPermissions } from "./podApiKey";
 export { Pod, type PodArgs } from "./pod";
+export { type ConnectionArgs } from "./connection";
 export {
   getPod,
   getPodOutput,

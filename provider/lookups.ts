@@ -10,7 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AgentMailClient } from "./agentmail/client";
-import { resolveCredentials } from "./agentmail/credentials";
+import { connectionCredentials, resolveCredentials, type Credentials } from "./agentmail/credentials";
+import type { ConnectionArgs } from "./connection";
 import { ID_SHAPE, idProblem, quoteId } from "./agentmail/ids";
 import { toCamel } from "./agentmail/permissions";
 import type { BearerKey } from "./agentmail/schemas";
@@ -28,12 +29,27 @@ export interface GetPodArgs {
    * `..` alone); anything else is refused before any request, as it would change the request's path.
    */
   readonly podId: string;
+  /**
+   * The credential to read with, in place of the stack's (see {@link ConnectionArgs}), e.g. for a pod in
+   * another organization or region. Default: the stack's credential.
+   */
+  readonly connection?: LookupConnection;
+}
+
+/** A lookup's `connection`: a {@link ConnectionArgs} of plain values. */
+export interface LookupConnection {
+  /** The AgentMail API key. Required, non-empty. */
+  readonly apiKey: string;
+  /** The API's address; default as for {@link ConnectionArgs.baseUrl}. */
+  readonly baseUrl?: string;
 }
 
 /** The arguments of {@link getPodOutput}: those of {@link getPod}, each may be an `Output`. */
 export interface GetPodOutputArgs {
   /** The pod's id, e.g. `pod.podId`. Required. */
   readonly podId: pulumi.Input<string>;
+  /** As {@link GetPodArgs.connection}. A secret `apiKey` makes the result secret. */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** A pod, as {@link getPod} reads it. */
@@ -54,12 +70,16 @@ export interface GetPodResult {
 export interface GetPodApiKeysArgs {
   /** The pod whose keys to list. Required; the same id shape as {@link GetPodArgs.podId}. */
   readonly podId: string;
+  /** As {@link GetPodArgs.connection}. */
+  readonly connection?: LookupConnection;
 }
 
 /** The arguments of {@link getPodApiKeysOutput}: those of {@link getPodApiKeys}, each may be an `Output`. */
 export interface GetPodApiKeysOutputArgs {
   /** The pod whose keys to list, e.g. `pod.podId`. Required. */
   readonly podId: pulumi.Input<string>;
+  /** As {@link GetPodArgs.connection}. A secret `apiKey` makes the result secret. */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** One API key of a pod: metadata only, never the key itself. */
@@ -93,11 +113,13 @@ export interface GetPodApiKeysResult {
 /**
  * Reads a pod (`GET /v0/pods/{podId}`). Fails when it does not exist or the credential cannot see it.
  *
- * Credentials: stack config `agentmail:apiKey` and `agentmail:baseUrl`, else the environment variables
- * `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
+ * Credentials: `connection` when given, else stack config `agentmail:apiKey` and `agentmail:baseUrl`, else
+ * the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
  *
  * Under Pulumi's mocks it sends nothing: the mocks' `call` receives `{ token: "agentmail:index:getPod",
- * inputs: { podId } }` ({@link GET_POD_TOKEN}) and its answer, a {@link GetPodResult}, is returned.
+ * inputs: { podId } }` ({@link GET_POD_TOKEN}) and its answer, a {@link GetPodResult}, is returned. A
+ * `connection` is checked (the same rules as outside mocks) but never passed to the invoke: its key stays
+ * out of the mocks' `call` and anything a test records.
  *
  * @example
  * ```ts
@@ -106,8 +128,9 @@ export interface GetPodApiKeysResult {
  */
 export async function getPod(args: GetPodArgs): Promise<GetPodResult> {
   const podId = requirePodId(args.podId, "getPod");
+  const credentials = lookupCredentials(args.connection, "getPod");
   if (underMocks()) return mockedResult(GET_POD_TOKEN, podId);
-  const pod = await programClient().getPod(podId);
+  const pod = await programClient(credentials).getPod(podId);
   return compact({
     podId: pod.pod_id,
     name: pod.name,
@@ -122,7 +145,7 @@ export async function getPod(args: GetPodArgs): Promise<GetPodResult> {
  * result is an `Output`: unknown during a preview while the pod id is unknown, secret if an input is.
  */
 export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult> {
-  return pulumi.output(args).apply((a) => getPod({ podId: a.podId }));
+  return pulumi.output(args).apply((a) => getPod(lookupArgs(a)));
 }
 
 /**
@@ -141,14 +164,15 @@ export function getPodOutput(args: GetPodOutputArgs): pulumi.Output<GetPodResult
  */
 export async function getPodApiKeys(args: GetPodApiKeysArgs): Promise<GetPodApiKeysResult> {
   const podId = requirePodId(args.podId, "getPodApiKeys");
+  const credentials = lookupCredentials(args.connection, "getPodApiKeys");
   if (underMocks()) return mockedResult(GET_POD_API_KEYS_TOKEN, podId);
-  const keys = await programClient().listAllApiKeys(podId);
+  const keys = await programClient(credentials).listAllApiKeys(podId);
   return { podId, keys: keys.map(keyInfo) };
 }
 
 /** {@link getPodApiKeys} with inputs that may be `Output`s, e.g. `getPodApiKeysOutput({ podId: pod.podId })`. */
 export function getPodApiKeysOutput(args: GetPodApiKeysOutputArgs): pulumi.Output<GetPodApiKeysResult> {
-  return pulumi.output(args).apply((a) => getPodApiKeys({ podId: a.podId }));
+  return pulumi.output(args).apply((a) => getPodApiKeys(lookupArgs(a)));
 }
 
 function keyInfo(k: BearerKey): PodApiKeyInfo {
@@ -168,13 +192,42 @@ function keyInfo(k: BearerKey): PodApiKeyInfo {
   }) as PodApiKeyInfo;
 }
 
-/** A client for the program's process: stack config `agentmail:*` first, then the environment. */
-function programClient(): AgentMailClient {
+/**
+ * A client for the program's process: the lookup's `connection` when given (resolved by the caller, so that
+ * a bad one fails under mocks too), else stack config `agentmail:*`, then the environment.
+ */
+function programClient(connection: Credentials | undefined): AgentMailClient {
   const config = new pulumi.Config("agentmail");
   return new AgentMailClient({
-    credentials: resolveCredentials({ apiKey: config.get("apiKey"), baseUrl: config.get("baseUrl") }),
+    credentials: connection ?? resolveCredentials({ apiKey: config.get("apiKey"), baseUrl: config.get("baseUrl") }),
     policy: retryOverrides(config.get("retry") ?? process.env["AGENTMAIL_RETRY"]),
   });
+}
+
+/** The credentials of a lookup's `connection`, checked before anything is sent; undefined without one. */
+function lookupCredentials(connection: LookupConnection | undefined, fn: string): Credentials | undefined {
+  if (connection === undefined) return undefined;
+  if (typeof connection !== "object" || connection === null || typeof connection.apiKey !== "string") {
+    throw new TypeError(`${fn}: connection must be an object { apiKey, baseUrl? } with a non-empty apiKey string.`);
+  }
+  try {
+    return connectionCredentials(connection);
+  } catch (e) {
+    throw new TypeError(`${fn}: ${(e as Error).message}`);
+  }
+}
+
+/** The resolved arguments of an `...Output` lookup, without an absent connection. */
+function lookupArgs(a: {
+  podId: string;
+  connection?: { apiKey: string; baseUrl?: string | undefined } | undefined;
+}): GetPodArgs {
+  const c = a.connection;
+  if (c === undefined) return { podId: a.podId };
+  return {
+    podId: a.podId,
+    connection: c.baseUrl === undefined ? { apiKey: c.apiKey } : { apiKey: c.apiKey, baseUrl: c.baseUrl },
+  };
 }
 
 /**

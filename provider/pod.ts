@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { secretConnection, type ConnectionArgs } from "./connection";
 import provider = require("./shim/pod");
 
 /** The arguments of a {@link Pod}. Changing any of them replaces the pod (the API cannot update one). */
@@ -22,6 +23,12 @@ export interface PodArgs {
    * return the old pod. Dropping a given `clientId` later changes nothing.
    */
   readonly clientId?: pulumi.Input<string>;
+  /**
+   * This pod's own credential, in place of the stack's, for every operation on it (see {@link ConnectionArgs}):
+   * to manage pods in a second organization or region from one stack. Always stored as a secret. Default:
+   * the stack's credential. A change of it alone replaces nothing.
+   */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /**
@@ -34,7 +41,8 @@ export interface PodArgs {
  * organization API key.
  *
  * Credentials: stack config `agentmail:apiKey` (set it with `pulumi config set agentmail:apiKey --secret`)
- * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
+ * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`;
+ * or the pod's own `connection`.
  *
  * @example
  * ```ts
@@ -62,6 +70,7 @@ export class Pod extends pulumi.dynamic.Resource {
    * @param args The pod's name and idempotency id; both optional.
    * @param opts Resource options. `retainOnDelete: true` keeps the pod in AgentMail when the resource is deleted.
    *   `deleteBeforeReplace` defaults to true when `clientId` is given (see {@link PodArgs.clientId}).
+   *   `additionalSecretOutputs: ["connection"]` is always added.
    */
   constructor(name: string, args: PodArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
     super(
@@ -73,6 +82,7 @@ export class Pod extends pulumi.dynamic.Resource {
         ...args,
         name: args.name,
         clientId: args.clientId,
+        connection: secretConnection(args.connection),
         autoNamePrefix: name,
         podId: undefined,
         createdAt: undefined,
@@ -80,9 +90,12 @@ export class Pod extends pulumi.dynamic.Resource {
       },
       // A replacement with the same given clientId must delete first, and `pulumi up --replace` takes that
       // from this option only: the engine does not ask the provider's diff about a forced replacement.
-      args.clientId !== undefined && opts.deleteBeforeReplace === undefined
-        ? { ...opts, deleteBeforeReplace: true }
-        : opts,
+      pulumi.mergeOptions(
+        args.clientId !== undefined && opts.deleteBeforeReplace === undefined
+          ? { ...opts, deleteBeforeReplace: true }
+          : opts,
+        { additionalSecretOutputs: ["connection"] },
+      ),
       "agentmail",
       "Pod",
     );

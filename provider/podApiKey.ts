@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PermissionName } from "./agentmail/permissions";
+import { secretConnection, type ConnectionArgs } from "./connection";
 import provider = require("./shim/podApiKey");
 
 /**
@@ -33,6 +34,12 @@ export interface PodApiKeyArgs {
    * creates it (never, if that one never expires).
    */
   readonly expiresAt?: pulumi.Input<string>;
+  /**
+   * This key's own credential, in place of the stack's, for every operation on it (see {@link ConnectionArgs}):
+   * to make keys in a second organization or region from one stack. Always stored as a secret. Default: the
+   * stack's credential. A change of it alone replaces nothing.
+   */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /**
@@ -43,7 +50,8 @@ export interface PodApiKeyArgs {
  * creating the new key before revoking the old one; `pulumi refresh` notices a key revoked elsewhere.
  *
  * Credentials: stack config `agentmail:apiKey` (set it with `pulumi config set agentmail:apiKey --secret`)
- * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`.
+ * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`;
+ * or the key's own `connection`.
  *
  * @example
  * ```ts
@@ -77,7 +85,7 @@ export class PodApiKey extends pulumi.dynamic.Resource {
   /**
    * @param name The resource's unique name; also the prefix of the auto-generated key name.
    * @param args The key's pod, name, permissions and expiry.
-   * @param opts Resource options. `additionalSecretOutputs: ["apiKey"]` is always added.
+   * @param opts Resource options. `additionalSecretOutputs: ["apiKey", "connection"]` is always added.
    */
   constructor(name: string, args: PodApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -91,6 +99,7 @@ export class PodApiKey extends pulumi.dynamic.Resource {
         name: args.name,
         permissions: args.permissions,
         expiresAt: args.expiresAt,
+        connection: secretConnection(args.connection),
         autoNamePrefix: name,
         apiKeyId: undefined,
         apiKey: undefined,
@@ -98,7 +107,7 @@ export class PodApiKey extends pulumi.dynamic.Resource {
         createdAt: undefined,
         inboxId: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["apiKey"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["apiKey", "connection"] }),
       "agentmail",
       "PodApiKey",
     );

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { AgentMailClient } from "./agentmail/client";
-import { resolveCredentials } from "./agentmail/credentials";
+import { connectionCredentials, resolveCredentials } from "./agentmail/credentials";
 import { ListCache } from "./agentmail/listCache";
 import { AgentMailError, CredentialsError } from "./agentmail/errors";
 import type { RetryPolicy } from "./agentmail/retry";
@@ -86,9 +86,11 @@ export function retryOverrides(raw: string | undefined): Partial<RetryPolicy> {
 }
 
 const context: LifecycleContext = {
-  client: () =>
+  // A resource's own connection replaces the stack's credential; each gets its own client, so whatever is
+  // kept per credential (listings, rate budgets) never mixes two organizations.
+  client: (connection) =>
     new AgentMailClient({
-      credentials: resolveCredentials(settings),
+      credentials: connection === undefined ? resolveCredentials(settings) : connectionCredentials(connection),
       policy: retryOverrides(settings.retry ?? process.env["AGENTMAIL_RETRY"]),
     }),
   now: Date.now,

@@ -24,6 +24,41 @@ export interface Credentials {
   readonly baseUrl: string;
   /** For messages: where the key came from and its first characters, never the key. */
   readonly description: string;
+  /**
+   * Where the base URL is set, for messages that tell the user what to change: `connection.baseUrl` for a
+   * resource's own connection. Default (absent): the stack's `agentmail:baseUrl` / `AGENTMAIL_BASE_URL`.
+   */
+  readonly baseUrlSetting?: string;
+}
+
+/**
+ * A resource's own credential (its `connection` input), in place of the stack's: the API key, and the
+ * address, which by default follows the key's region (`am_eu_` keys: {@link EU_BASE_URL}, others:
+ * {@link DEFAULT_BASE_URL}), never the stack's `agentmail:baseUrl`, which belongs to the stack's credential.
+ */
+export interface ConnectionSettings {
+  readonly apiKey: string;
+  readonly baseUrl?: string | undefined;
+}
+
+/**
+ * The credentials of a resource's `connection`, checked by the same base URL rules as the stack's.
+ * Only the stack's retry settings still apply to it. @internal
+ */
+export function connectionCredentials(connection: ConnectionSettings): Credentials {
+  const apiKey = nonEmpty(connection.apiKey);
+  if (apiKey === undefined) {
+    throw new CredentialsError("connection.apiKey is empty: give this resource's connection an AgentMail API key.");
+  }
+  const baseUrl = nonEmpty(connection.baseUrl) ?? (apiKey.startsWith("am_eu_") ? EU_BASE_URL : DEFAULT_BASE_URL);
+  const problem = baseUrlProblem(baseUrl, "connection.baseUrl", apiKey);
+  if (problem !== undefined) throw new CredentialsError(problem);
+  return {
+    apiKey,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    description: `this resource's connection.apiKey (${keyHint(apiKey)})`,
+    baseUrlSetting: "connection.baseUrl",
+  };
 }
 
 /** @internal */
@@ -44,7 +79,8 @@ export function resolveCredentials(
   const urlSource = nonEmpty(config.baseUrl) !== undefined ? "agentmail:baseUrl" : "AGENTMAIL_BASE_URL";
   const rawUrl = nonEmpty(config.baseUrl) ?? nonEmpty(env["AGENTMAIL_BASE_URL"]);
   const baseUrl = rawUrl ?? (apiKey.startsWith("am_eu_") ? EU_BASE_URL : DEFAULT_BASE_URL);
-  checkBaseUrl(baseUrl, urlSource, apiKey);
+  const problem = baseUrlProblem(baseUrl, urlSource, apiKey);
+  if (problem !== undefined) throw new CredentialsError(problem);
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ""),
@@ -61,38 +97,42 @@ function nonEmpty(v: string | undefined): string | undefined {
  * Refuses a base URL that would leak or expose the organization's key: a `user:password@` part (it would
  * be stored in the plaintext `endpoint` output and printed in errors), a query or a fragment (same, and
  * they break the paths appended to it), and plain `http://` to anything but this machine (the key would
- * travel in clear). Messages show the URL without its user, password, query and fragment.
+ * travel in clear). Returns why, naming `setting`, or undefined for a URL that may be used; the reason
+ * shows the URL without its user, password, query and fragment. `check` reports it for `connection.baseUrl`
+ * before anything is created; the credentials resolved at call time throw it.
+ * @internal
  */
-function checkBaseUrl(baseUrl: string, setting: string, apiKey: string): void {
+export function baseUrlProblem(baseUrl: string, setting: string, apiKey: string): string | undefined {
   const shown = `"${redact(withoutSecrets(baseUrl), [apiKey])}"`;
   let parsed: URL;
   try {
     parsed = new URL(baseUrl);
   } catch {
-    throw new CredentialsError(`${setting} is not a URL: ${shown}. Use e.g. ${DEFAULT_BASE_URL}.`);
+    return `${setting} is not a URL: ${shown}. Use e.g. ${DEFAULT_BASE_URL}.`;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new CredentialsError(`${setting} must be an http(s) URL, got ${shown}.`);
+    return `${setting} must be an http(s) URL, got ${shown}.`;
   }
   if (parsed.username !== "" || parsed.password !== "") {
-    throw new CredentialsError(
+    return (
       `${setting} must not hold a user name or password (user:password@), got ${shown}: AgentMail ` +
-        "authenticates with the API key alone, and the URL is stored in plain text in the state's endpoint " +
-        "output. Remove the user:password@ part.",
+      "authenticates with the API key alone, and the URL is stored in plain text in the state's endpoint " +
+      "output. Remove the user:password@ part."
     );
   }
   if (parsed.search !== "" || parsed.hash !== "" || /[?#]/.test(baseUrl)) {
-    throw new CredentialsError(
+    return (
       `${setting} must not hold a query (?...) or a fragment (#...), got ${shown}: request paths are ` +
-        `appended to it. Use e.g. ${DEFAULT_BASE_URL}.`,
+      `appended to it. Use e.g. ${DEFAULT_BASE_URL}.`
     );
   }
   if (parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
-    throw new CredentialsError(
+    return (
       `${setting} uses plain http:// to ${parsed.hostname}, got ${shown}: the API key would travel ` +
-        "unencrypted. Use https://, or http:// only to this machine (localhost, 127.0.0.1 or [::1]).",
+      "unencrypted. Use https://, or http:// only to this machine (localhost, 127.0.0.1 or [::1])."
     );
   }
+  return undefined;
 }
 
 /**

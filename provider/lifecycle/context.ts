@@ -1,11 +1,15 @@
 /** What the lifecycle functions need from the outside world, injected so tests can drive them directly. */
 import type { AgentMailClient } from "../agentmail/client";
+import type { ConnectionSettings } from "../agentmail/credentials";
 import type { ListCache } from "../agentmail/listCache";
 
 /** @internal */
 export interface LifecycleContext {
-  /** The API client, built from the credentials in force when the operation runs. */
-  readonly client: () => AgentMailClient;
+  /**
+   * The API client, built from the credentials in force when the operation runs: the resource's own
+   * `connection` when it has one (every operation of that resource passes it), else the stack's.
+   */
+  readonly client: (connection?: ConnectionSettings) => AgentMailClient;
   /** The clock (ms since the epoch). */
   readonly now: () => number;
   /** The one-off claim name of a key create (see `createKey.ts`); injected by tests. Default: `claimName()`. */

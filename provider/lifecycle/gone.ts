@@ -6,6 +6,7 @@
  */
 import type { AgentMailClient } from "../agentmail/client";
 import { AgentMailError, isApiError } from "../agentmail/errors";
+import type { Credentials } from "../agentmail/credentials";
 import { keyHint } from "../agentmail/redact";
 import { IdentitySchema, type Identity } from "../agentmail/schemas";
 
@@ -28,7 +29,7 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
   if (typeof witness.endpoint === "string" && witness.endpoint !== credentials.baseUrl) {
     throw outOfScope(
       `AgentMail at ${credentials.baseUrl} answered 404 for ${what}, which was created through ${witness.endpoint}`,
-      "Set agentmail:baseUrl / AGENTMAIL_BASE_URL to the address it was created through.",
+      `Set ${baseUrlSetting(credentials)} to the address it was created through.`,
     );
   }
   if (typeof witness.keySecret === "string" && witness.keySecret !== "") {
@@ -38,7 +39,7 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
     throw outOfScope(
       `AgentMail answered 404 for ${what}, but the key still works: the credential in use ` +
         `(${credentials.description}) cannot see that pod, so this may not mean it is gone`,
-      "Use an organization API key of the organization that owns the pod (agentmail:apiKey or AGENTMAIL_API_KEY).",
+      `Use an organization API key of the organization that owns the pod (${apiKeySetting(credentials)}).`,
     );
   }
   const me = await client.me();
@@ -46,14 +47,14 @@ export async function confirmGone(client: AgentMailClient, podId: string, witnes
     throw outOfScope(
       `AgentMail answered 404 for ${what}, which was created in organization ${witness.organizationId}, but the ` +
         `credential in use (${credentials.description}) belongs to organization ${me.organization_id}`,
-      "Use an API key of the organization that owns it (agentmail:apiKey or AGENTMAIL_API_KEY).",
+      `Use an API key of the organization that owns it (${apiKeySetting(credentials)}).`,
     );
   }
   if (me.scope_type === "organization" || (me.scope_type === "pod" && me.pod_id === podId)) return;
   throw outOfScope(
     `AgentMail answered 404 for ${what}, but the credential in use (${credentials.description}) ` +
       `is scoped to ${me.scope_type} ${me.scope_id} and cannot see that pod, so this may not mean it is gone`,
-    "Use an organization API key (agentmail:apiKey or AGENTMAIL_API_KEY), or a key of that pod.",
+    `Use an organization API key (${apiKeySetting(credentials)}), or a key of that pod.`,
   );
 }
 
@@ -76,7 +77,7 @@ export async function unlistedKey(
     // Another address's listing says nothing about this key, and its 401 would not either.
     throw outOfScope(
       `AgentMail at ${credentials.baseUrl} does not list ${what}, which was created through ${witness.endpoint}`,
-      "Set agentmail:baseUrl / AGENTMAIL_BASE_URL to the address it was created through.",
+      `Set ${baseUrlSetting(credentials)} to the address it was created through.`,
     );
   }
   if (typeof witness.keySecret !== "string" || witness.keySecret === "") return "unproven";
@@ -108,6 +109,16 @@ async function identityOf(client: AgentMailClient, secret: string): Promise<Iden
     if (isApiError(e, 401)) return undefined;
     throw e;
   }
+}
+
+/** The setting that holds the base URL in use: the resource's `connection.baseUrl`, or the stack's. */
+function baseUrlSetting(credentials: Credentials): string {
+  return credentials.baseUrlSetting ?? "agentmail:baseUrl / AGENTMAIL_BASE_URL";
+}
+
+/** The setting that holds the credential in use: the resource's `connection.apiKey`, or the stack's. */
+function apiKeySetting(credentials: Credentials): string {
+  return credentials.baseUrlSetting === undefined ? "agentmail:apiKey or AGENTMAIL_API_KEY" : "connection.apiKey";
 }
 
 function outOfScope(what: string, fix: string): AgentMailError {

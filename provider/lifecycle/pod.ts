@@ -18,6 +18,7 @@ import type { LifecycleContext } from "./context";
 import { isAmbiguous } from "./createKey";
 import { nextCreateDelay } from "./backoff";
 import { confirmGone, type Witness } from "./gone";
+import { connectionChanged, connectionOf } from "./connection";
 import { withName } from "./naming";
 import { compact } from "./outputs";
 import { refuseReplacingNonEmpty } from "./podReplace";
@@ -70,7 +71,12 @@ export async function diff(
   };
   const replaces: string[] = REPLACING.filter((field) => changed[field]);
   const keepsClientId = given !== undefined && !changed.clientId;
-  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsClientId };
+  // A new connection alone replaces nothing: the update stores it (see connectionChanged).
+  return {
+    changes: replaces.length > 0 || connectionChanged(olds, news),
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && keepsClientId,
+  };
 }
 
 /**
@@ -97,7 +103,7 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const name = inputs["name"] as string;
   const given = inputs["clientId"] as string | undefined;
   const clientId = given ?? generateClientId();
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(inputs));
   const pod = await createPodOnce(ctx, client, { name, client_id: clientId }, given === undefined);
   if (pod.name !== name) {
     // A repeated client_id returns the pod it was first used for, whatever the name asked for now.
@@ -227,7 +233,7 @@ function witnessOf(props: Props): Witness {
 
 /** Refresh: the pod as Get Pod answers now, or `id: ""` when it is gone. @internal */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(props));
   let pod: Pod;
   try {
     pod = await client.getPod(id);
@@ -241,14 +247,17 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   return { id, props: outputsOf(props, pod) };
 }
 
-/** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
+/**
+ * Nothing changes in place (every input replaces but `connection`), but no output may ever be wiped. A
+ * connection dropped from the inputs is dropped from the state too. @internal
+ */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return { outs: compact({ ...olds, ...news }) };
+  return { outs: compact({ ...olds, ...news, connection: news["connection"] }) };
 }
 
 /** Delete. A pod already gone is success; a pod that still holds inboxes or domains is a clear error. @internal */
 export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(props));
   try {
     await client.deletePod(id);
   } catch (e) {

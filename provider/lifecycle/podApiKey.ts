@@ -25,6 +25,7 @@ import { createKeyOnce, sweepClaim } from "./createKey";
 import type { AgentMailClient } from "../agentmail/client";
 import { expiryRefused, isExpiryRefusal, podNotFound } from "./createErrors";
 import { confirmGone, unlistedKey, type Witness } from "./gone";
+import { connectionChanged, connectionOf } from "./connection";
 
 /** The outputs stored in state. `apiKey` is the secret. @internal */
 export interface PodApiKeyState {
@@ -74,7 +75,8 @@ export async function diff(
   // A state without the secret (a create that failed half-way, or one imported from a pending create) holds a
   // key nobody can use: replace it.
   if (olds["apiKey"] === undefined) replaces.push("apiKey");
-  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  // A new connection alone replaces nothing: the update stores it (see connectionChanged).
+  return { changes: replaces.length > 0 || connectionChanged(olds, news), replaces, deleteBeforeReplace: false };
 }
 
 /** A given expiry is compared by instant; none given now replaces only a key whose expiry was given before. */
@@ -122,7 +124,7 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
     // Sent in the strictest form (RFC 3339, UTC); the output keeps the user's spelling (diff compares instants).
     ...(typeof expiresAt === "string" ? { expires_at: new Date(expiresAt).toISOString() } : {}),
   };
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(inputs));
   let created: CreatedKey;
   let pendingClaim: string | undefined;
   try {
@@ -178,7 +180,7 @@ function expiryOf(given: unknown, answered: string | null | undefined): Props {
  * @internal
  */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props: Props }> {
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(props));
   const podId = props["podId"] as string;
   let found: BearerKey | undefined;
   let pendingClaim: string | undefined;
@@ -267,16 +269,25 @@ function witnessOf(id: string, props: Props): Witness & { keyId: string } {
   return { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] };
 }
 
-/** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
+/**
+ * Nothing changes in place (every input replaces but `connection`), but no output may ever be wiped. A
+ * connection dropped from the inputs is dropped from the state too: the stack's credential is used from now on.
+ * @internal
+ */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   return {
-    outs: compact({ ...olds, ...news, permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)) }),
+    outs: compact({
+      ...olds,
+      ...news,
+      permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)),
+      connection: news["connection"],
+    }),
   };
 }
 
 /** Revoke. A key already gone is success. @internal */
 export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
-  const client = ctx.client();
+  const client = ctx.client(connectionOf(props));
   const podId = props["podId"] as string;
   try {
     if (typeof props["pendingClaim"] === "string") {

@@ -6,6 +6,13 @@ import { z } from "zod";
 import { ID_SHAPE, idProblem, isSafeId, quoteId } from "../agentmail/ids";
 import { LEGACY_PERMISSIONS, PERMISSIONS, toCamel } from "../agentmail/permissions";
 import { failuresOf, isPadded, orUnknown, paddedReason, unpadded, type Failure, type InputsVocabulary } from "./inputs";
+import {
+  CONNECTION_ALLOWED,
+  ConnectionSchema,
+  connectionFailures,
+  connectionReason,
+  unknownConnectionField,
+} from "./connection";
 import { compact } from "./outputs";
 import { suggest } from "./suggest";
 import { UNKNOWN } from "./unknown";
@@ -47,6 +54,7 @@ export const PodApiKeyInputsSchema = z.strictObject({
   name: orUnknown(unpadded()).optional(),
   permissions: orUnknown(z.strictObject(permissionsShape)).optional(),
   expiresAt: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
+  connection: ConnectionSchema,
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
   // Set by check itself (see naming.ts), and so present when checked inputs are checked again.
@@ -67,8 +75,10 @@ const WORDS: InputsVocabulary = {
     expiresAt:
       "a real ISO-8601 date-time with a time zone, in the future, e.g. 2027-01-31T00:00:00Z " +
       "(month 01-12, a day that exists in that month, hours 00-23, minutes and seconds 00-59)",
+    connection: CONNECTION_ALLOWED,
   },
   reasonFor: (path, news) => {
+    if (path[0] === "connection") return connectionReason(path, news);
     if (path[0] === "permissions" && path.length === 2) return `${path.join(".")} must be true or false.`;
     if (path.length !== 1) return undefined;
     const top = path[0]!;
@@ -83,7 +93,7 @@ const WORDS: InputsVocabulary = {
     }
     return undefined;
   },
-  unknownNestedKey: unknownPermission,
+  unknownNestedKey: (key, path) => (path[0] === "connection" ? unknownConnectionField(key) : unknownPermission(key)),
 };
 
 /** Validates raw inputs; `now` is compared with `expiresAt` only when it changes (an expired key is left alone). @internal */
@@ -93,7 +103,7 @@ export function validatePodApiKeyInputs(
   now: number = Date.now(),
 ): { inputs: PodApiKeyInputs; failures: [] } | { inputs: undefined; failures: Failure[] } {
   const parsed = PodApiKeyInputsSchema.safeParse(compact(news));
-  const failures: Failure[] = parsed.success ? [] : failuresOf(parsed.error, news, WORDS);
+  const failures: Failure[] = parsed.success ? connectionFailures(news) : failuresOf(parsed.error, news, WORDS);
   const expiresAt = news["expiresAt"];
   if (parsed.success && typeof expiresAt === "string" && expiresAt !== UNKNOWN && expiresAt !== olds["expiresAt"]) {
     if (Date.parse(expiresAt) <= now) {

@@ -15,6 +15,7 @@
  */
 import type { AgentMailClient } from "../agentmail/client";
 import { AgentMailError, isApiError } from "../agentmail/errors";
+import { connectionOf } from "./connection";
 import type { LifecycleContext } from "./context";
 import { isUnknown } from "./unknown";
 
@@ -40,7 +41,8 @@ export async function refuseReplacingNonEmpty(
   if (decision.replaces.length === 0 || id === "" || isUnknown(id)) return;
   let inbox: string | undefined;
   try {
-    inbox = await firstInbox(ctx.client(), id);
+    // The pod to be replaced lives where its state's connection (or the stack's credential) reaches.
+    inbox = await firstInbox(ctx.client(connectionOf(olds)), id);
   } catch (e) {
     if (isApiError(e, 404)) return;
     throw new AgentMailError(

@@ -187,7 +187,7 @@ describe("the packed package, installed into a fresh project (level 4)", functio
       config: { "installed:podId": podId },
     });
     const res = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey")!;
-    assert.deepEqual(res.options.additionalSecretOutputs, ["apiKey"]);
+    assert.deepEqual(res.options.additionalSecretOutputs, ["apiKey", "connection"]);
     // Installed in node_modules, the shim module is serialized as a reference to itself.
     const text = res.inputs["__provider"] as string;
     console.log(`      __provider from the installed package: ${text.length} bytes`);

@@ -40,7 +40,8 @@ describe("Pod through the provider host over gRPC (level 4)", function () {
       keys.map((k) => k.name),
       ["acme-agent", "acme-auditor"],
     );
-    assert.deepEqual(pod.options.additionalSecretOutputs, []);
+    // Only a `connection` (absent here) would hold a secret; it is listed whether given or not.
+    assert.deepEqual(pod.options.additionalSecretOutputs, ["connection"]);
     for (const k of keys) {
       assert.equal(k.inputs["podId"], MOCK_POD_ID);
       assert.ok(k.options.dependencies.includes(pod.urn), `${k.name} depends on the pod`);

@@ -44,7 +44,7 @@ describe("PodApiKey through the provider host over gRPC (level 4)", function () 
 
   it("the program registers the type token, asks for apiKey to be secret, and its __provider is small and credential-free", () => {
     assert.equal(bot.type, TYPE);
-    assert.deepEqual(bot.options.additionalSecretOutputs, ["apiKey"]);
+    assert.deepEqual(bot.options.additionalSecretOutputs, ["apiKey", "connection"]);
     const text = bot.inputs["__provider"] as string;
     console.log(`      __provider: ${text.length} bytes per resource (stored twice in its state)`);
     assert.ok(text.length < 4096);

@@ -8,6 +8,7 @@ import { AgentMailClient } from "../../provider/agentmail/client";
 import type { RetryPolicy } from "../../provider/agentmail/retry";
 import type { LifecycleContext } from "../../provider/lifecycle/context";
 import { keyHint } from "../../provider/agentmail/redact";
+import { connectionCredentials } from "../../provider/agentmail/credentials";
 
 /** Fast but complete: the same rules, smaller numbers. */
 export const FAST_POLICY: Partial<RetryPolicy> = {
@@ -25,7 +26,10 @@ export const FAST_POLICY: Partial<RetryPolicy> = {
 export interface Bench {
   emu: Emulator;
   agent: Agent;
-  /** A context using `apiKey` (default: the organization key). */
+  /**
+   * A context using `apiKey` (default: the organization key); a resource's `connection`, when the lifecycle
+   * passes one, is resolved as the provider host resolves it (so it may point at another emulator).
+   */
   ctx(apiKey?: string, policy?: Partial<RetryPolicy>): LifecycleContext;
   close(): Promise<void>;
 }
@@ -38,9 +42,12 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
     agent,
     ctx(apiKey = emu.orgApiKey, policy = FAST_POLICY) {
       return {
-        client: () =>
+        client: (connection) =>
           new AgentMailClient({
-            credentials: { apiKey, baseUrl: emu.url, description: `test credential (${keyHint(apiKey)})` },
+            credentials:
+              connection === undefined
+                ? { apiKey, baseUrl: emu.url, description: `test credential (${keyHint(apiKey)})` }
+                : connectionCredentials(connection),
             policy,
             dispatcher: agent,
           }),

@@ -51,10 +51,10 @@ describe("Pod under Pulumi mocks (level 3)", () => {
     assert.equal(await value(auto.name), "pod-auto-abc1234");
   });
 
-  it("has no secret output, and serializes a small provider shim holding no credential", async () => {
+  it("has no secret output but a connection, and serializes a small provider shim holding no credential", async () => {
     await value(auto.podId);
     const reg = registration("pod-auto");
-    assert.deepEqual(reg.additionalSecretOutputs, []);
+    assert.deepEqual(reg.additionalSecretOutputs, ["connection"], "only a connection would be secret");
     const text = reg.inputs["__provider"];
     assert.equal(typeof text, "string");
     const provider = text as string;

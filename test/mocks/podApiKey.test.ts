@@ -26,10 +26,10 @@ describe("PodApiKey under Pulumi mocks (level 3)", () => {
     assert.equal(registrations.find((r) => r.name === "named")?.inputs["name"], "explicit");
   });
 
-  it("asks the engine to keep apiKey secret (additionalSecretOutputs)", async () => {
+  it("asks the engine to keep apiKey and connection secret (additionalSecretOutputs)", async () => {
     await value(named.apiKeyId);
     for (const name of ["agent", "named"]) {
-      assert.deepEqual(registrations.find((r) => r.name === name)?.additionalSecretOutputs, ["apiKey"]);
+      assert.deepEqual(registrations.find((r) => r.name === name)?.additionalSecretOutputs, ["apiKey", "connection"]);
     }
   });
 
@@ -38,6 +38,7 @@ describe("PodApiKey under Pulumi mocks (level 3)", () => {
     await value(custom.apiKeyId);
     assert.deepEqual(registrations.find((r) => r.name === "custom")?.additionalSecretOutputs.sort(), [
       "apiKey",
+      "connection",
       "prefix",
     ]);
   });

@@ -120,7 +120,13 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
 };
 void pulumi.runtime.setMocks(mocks, "mocks-test", "dev", false);
+// setMocks sets the monitor's feature flags (secrets above all) in the store, synchronously; setMockOptions,
+// which installs the recording monitor, resets them to false: keep setMocks' flags (as harness/captureMain.ts
+// does), or secret inputs would be registered in plaintext here while the engine receives them as secrets.
+const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> }).getStore();
+const flags = Object.entries(store).filter(([k]) => k.startsWith("supports"));
 settings.setMockOptions(new RecordingMonitor(mocks), "mocks-test", "dev", false);
+for (const [k, v] of flags) store[k] = v;
 
 /** The value of an output, once known. */
 export function value<T>(o: pulumi.Output<T>): Promise<T> {

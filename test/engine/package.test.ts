@@ -142,7 +142,7 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     });
     const podRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")!;
     const keyRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey")!;
-    assert.deepEqual(keyRes.options.additionalSecretOutputs, ["apiKey"]);
+    assert.deepEqual(keyRes.options.additionalSecretOutputs, ["apiKey", "connection"]);
     const host = await startProviderHost({
       cwd: project.dir,
       project: "installed",

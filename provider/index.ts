@@ -4,6 +4,7 @@
  */
 export { PodApiKey, type PodApiKeyArgs, type PodApiKeyPermissions } from "./podApiKey";
 export { Pod, type PodArgs } from "./pod";
+export { RotatingPodApiKey, type RotatingPodApiKeyArgs } from "./rotatingPodApiKey";
 export {
   getPod,
   getPodOutput,

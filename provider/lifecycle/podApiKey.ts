@@ -22,6 +22,7 @@ import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
 import { isUnknown } from "./unknown";
 import { createKeyOnce } from "./createKey";
+import { after, isDue, POLICY_INPUTS, policyChanged, rotatesAt } from "./rotation";
 import { confirmGone, unlistedKey, type Witness } from "./gone";
 
 /** The outputs stored in state. `apiKey` is the secret. @internal */
@@ -33,6 +34,13 @@ export interface PodApiKeyState {
   expiresAt?: string;
   /** True when `expiresAt` was not given but inherited from the credential that created the key. */
   expiresAtInherited?: boolean;
+  /** True when `expiresAt` was set by `expireAfter` at the create (a given expiry, not an inherited one). */
+  expiresAtByPolicy?: boolean;
+  /** The rotation policy in force (inputs, see rotation.ts). */
+  rotateAfter?: string;
+  expireAfter?: string;
+  /** When the key becomes due for rotation under the policy in force. */
+  rotatesAt?: string;
   apiKeyId: string;
   apiKey?: string;
   prefix: string;
@@ -54,8 +62,10 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
 
 /**
  * Every change of `podId`, `name`, `permissions` or a given `expiresAt` replaces the key. An expiry the key
- * inherited (none given) is compared with nothing: it changes nothing by itself. A key whose expiry has
- * passed, given or inherited, no longer works, and is replaced.
+ * inherited (none given) or got from `expireAfter` is compared with nothing: it changes nothing by itself. A key
+ * whose expiry has passed, given or inherited, no longer works, and is replaced. A key due for rotation under
+ * the new policy (see rotation.ts) is replaced, with `rotateAfter` as the reason; a policy change alone
+ * (`rotateAfter`, `expireAfter`) is an in-place update of the state.
  * @internal
  */
 export async function diff(
@@ -72,13 +82,17 @@ export async function diff(
   // A state without the secret (a create that failed half-way, or one imported from a pending create) holds a
   // key nobody can use: replace it.
   if (olds["apiKey"] === undefined) replaces.push("apiKey");
-  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  if (replaces.length === 0 && isDue(olds["createdAt"], news, now())) replaces.push("rotateAfter");
+  return { changes: replaces.length > 0 || policyChanged(olds, news), replaces, deleteBeforeReplace: false };
 }
 
 /** A given expiry is compared by instant; none given now replaces only a key whose expiry was given before. */
 function expiryChanged(olds: Props, now: unknown): boolean {
   if (isUnknown(now)) return true;
-  if (now === undefined) return olds["expiresAt"] !== undefined && olds["expiresAtInherited"] !== true;
+  if (now === undefined) {
+    const given = olds["expiresAtInherited"] !== true && olds["expiresAtByPolicy"] !== true;
+    return olds["expiresAt"] !== undefined && given;
+  }
   return instant(olds["expiresAt"]) !== instant(now);
 }
 
@@ -105,8 +119,10 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const name = inputs["name"] as string;
   const grant = grantOf(inputs["permissions"] as Props | undefined);
   const permissions = grantToWire(grant);
-  const expiresAt = inputs["expiresAt"];
-  if (typeof expiresAt === "string" && Date.parse(expiresAt) <= ctx.now()) {
+  const given = inputs["expiresAt"];
+  // expireAfter gives this key its expiry now, by the provider's clock (the API's own is not known before).
+  const expiresAt = typeof given === "string" ? given : after(ctx.now(), inputs["expireAfter"]);
+  if (typeof given === "string" && Date.parse(given) <= ctx.now()) {
     // check() lets an unchanged past expiry through (the key was valid when made); a replacement cannot.
     throw new AgentMailError(
       "AGENTMAIL_EXPIRED",
@@ -126,7 +142,12 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
     created = await createKeyOnce(ctx, client, podId, body, inputs);
   } catch (e) {
     if (typeof expiresAt === "string" && isApiError(e, 403) && e.apiCode !== undefined && !OTHER_403.has(e.apiCode)) {
-      throw expiryRefused(name, expiresAt, e);
+      throw expiryRefused(
+        name,
+        given === undefined ? `expireAfter ${String(inputs["expireAfter"])}` : "",
+        expiresAt,
+        e,
+      );
     }
     throw e;
   } finally {
@@ -151,7 +172,16 @@ const OTHER_403 = new Set([
  * AgentMail refuses a key that would outlive the credential creating it (403, without a code of its own).
  * The API's message, which names that expiry when it is known, stays in the text.
  */
-function expiryRefused(name: string, expiresAt: string, e: Error): AgentMailError {
+function expiryRefused(name: string, policy: string, expiresAt: string, e: Error): AgentMailError {
+  if (policy !== "") {
+    return new AgentMailError(
+      "AGENTMAIL_EXPIRY_REFUSED",
+      `AgentMail refused key "${name}" with ${policy} (expires_at ${expiresAt}): a key cannot outlive the ` +
+        "credential that creates it, so expireAfter must not reach beyond that credential's own expiry. Set a " +
+        "shorter expireAfter, leave it out (the key then inherits the credential's expiry), or use a credential " +
+        `that expires later. ${e.message}`,
+    );
+  }
   return new AgentMailError(
     "AGENTMAIL_EXPIRY_REFUSED",
     `AgentMail refused key "${name}" with expiresAt ${expiresAt}: a key cannot outlive the credential that creates ` +
@@ -171,16 +201,20 @@ function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endpoint: s
     prefix: created.prefix,
     createdAt: created.created_at,
     inboxId: created.inbox_id,
-    ...expiryOf(inputs["expiresAt"], created.expires_at),
+    ...expiryOf(inputs, created.expires_at),
+    rotatesAt: rotatesAt(created.created_at, inputs),
   });
 }
 
 /**
  * `expiresAt` as stored: the given value in the user's spelling (diff compares instants), else the expiry
- * AgentMail answered, which a key created without one inherits from the credential that made it.
+ * `expireAfter` gave (as AgentMail answered it), else the expiry AgentMail answered, which a key created without
+ * one inherits from the credential that made it.
  */
-function expiryOf(given: unknown, answered: string | null | undefined): Props {
+function expiryOf(inputs: Props, answered: string | null | undefined): Props {
+  const given = inputs["expiresAt"];
   if (typeof given === "string") return { expiresAt: given };
+  if (inputs["expireAfter"] !== undefined && answered) return { expiresAt: answered, expiresAtByPolicy: true };
   return answered ? { expiresAt: answered, expiresAtInherited: true } : {};
 }
 
@@ -251,10 +285,22 @@ function witnessOf(id: string, props: Props): Witness & { keyId: string } {
   return { keyId: id, keySecret: props["apiKey"], endpoint: props["endpoint"] };
 }
 
-/** Nothing changes in place (every input replaces), but no output may ever be wiped. @internal */
+/**
+ * Only the rotation policy changes in place (every other input replaces): the key, its secret and its expiry
+ * stay, with no API call; the new policy's `rotatesAt` is stored. No output may ever be wiped.
+ * @internal
+ */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  const policy = Object.fromEntries(POLICY_INPUTS.map((p) => [p, news[p]]));
   return {
-    outs: compact({ ...olds, ...news, permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)) }),
+    outs: compact({
+      ...olds,
+      ...news,
+      // A policy removed from the inputs is removed from the state too, or the next diff would see it again.
+      ...policy,
+      permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)),
+      rotatesAt: rotatesAt(olds["createdAt"], news),
+    }),
   };
 }
 

@@ -30,15 +30,17 @@ export interface PairMember {
 }
 
 /**
- * The pair's view of its two keys: the newer (later `createdAt`; on a tie `b`, which is created after `a`), the
- * older, and the next instant one of them is due.
+ * The pair's view of its two keys: the older is the one due first (`b`, made in the same `up` as `a`, is due
+ * after one period, `a` after two; a key with no due time yet, `b` made after `a`'s first period, is the newer),
+ * then the one created first; the newer is the other. `rotatesAt` is the earlier due time.
  * @internal
  */
 export function pairView(a: PairMember, b: PairMember): { newer: PairMember; older: PairMember; rotatesAt?: string } {
-  const aNewer = Date.parse(a.createdAt) > Date.parse(b.createdAt);
-  const [newer, older] = aNewer ? [a, b] : [b, a];
-  const due = [a.rotatesAt, b.rotatesAt].filter((t): t is string => typeof t === "string").map(Date.parse);
-  return due.length === 0 ? { newer, older } : { newer, older, rotatesAt: new Date(Math.min(...due)).toISOString() };
+  const due = (k: PairMember): number => (typeof k.rotatesAt === "string" ? Date.parse(k.rotatesAt) : Infinity);
+  const aOlder = due(a) !== due(b) ? due(a) < due(b) : Date.parse(a.createdAt) <= Date.parse(b.createdAt);
+  const [older, newer] = aOlder ? [a, b] : [b, a];
+  const first = Math.min(due(a), due(b));
+  return Number.isFinite(first) ? { newer, older, rotatesAt: new Date(first).toISOString() } : { newer, older };
 }
 
 /** `duration` times two, in the same unit (`"30d"` gives `"60d"`). @internal */

@@ -4,7 +4,7 @@
  * dynamic provider host started there and configured with the emulator's credentials.
  */
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import {
   captureProgram,
   makeProjectDir,
@@ -31,6 +31,10 @@ export interface EngineFixtureOptions {
   capture?: (emu: Emulator) => Omit<CaptureProgramOptions, "project">;
   /** Secrets known before the suite starts (the emulator's organization key is added). Default: none. */
   secrets?: string[];
+  /** Options of the emulator (a settable clock, say). Default: none. */
+  emulator?: EmulatorOptions;
+  /** More environment for the provider host (a settable clock, say). Default: none. */
+  hostEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -59,7 +63,7 @@ export function useEngineFixture(opts: EngineFixtureOptions): EngineFixture {
   // Filled in before(): the suite body runs when mocha collects tests, long before the hooks.
   const fixture = { secrets: [...(opts.secrets ?? [])] } as EngineFixture;
   before(async () => {
-    fixture.emu = await startEmulator();
+    fixture.emu = await startEmulator(opts.emulator);
     fixture.secrets.push(fixture.emu.orgApiKey);
     fixture.captured = await captureProgram(opts.program, { ...opts.capture?.(fixture.emu), project: opts.project });
     fixture.project = makeProjectDir({ name: opts.project, linkPackages: { "pulumi-agentmail": REPO } });
@@ -67,7 +71,7 @@ export function useEngineFixture(opts: EngineFixtureOptions): EngineFixture {
     fixture.host = await startProviderHost({
       cwd: fixture.project.dir,
       project: opts.project,
-      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "" },
+      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "", ...opts.hostEnv },
     });
     await fixture.host.configure({ "agentmail:apiKey": fixture.emu.orgApiKey, "agentmail:baseUrl": fixture.emu.url });
   });

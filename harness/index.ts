@@ -12,3 +12,4 @@ export * from "./providerHostTypes";
 export * from "./providerHostError";
 export { pulumiVersion, dynamicProviderHostPath } from "./pulumiModules";
 export * from "./values";
+export * from "./hostClock";

@@ -11,7 +11,10 @@ import provider = require("./shim/podApiKey");
  */
 export type PodApiKeyPermissions = { readonly [P in PermissionName]?: boolean };
 
-/** The arguments of a {@link PodApiKey}. Changing any of them replaces the key (new key first, then the old one is revoked). */
+/**
+ * The arguments of a {@link PodApiKey}. Changing any of them but the policies `rotateAfter` and `expireAfter`
+ * replaces the key (new key first, then the old one is revoked).
+ */
 export interface PodApiKeyArgs {
   /**
    * The pod the key is scoped to, e.g. `pod.podId`. Required. An id of letters, digits, `-`, `_` and `.`
@@ -40,6 +43,32 @@ export interface PodApiKeyArgs {
    * stack's credential. A change of it alone replaces nothing.
    */
   readonly connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Rotate the key once it is this old: a duration written `<number><unit>` with unit `d`, `h` or `m`
+   * (`"90d"`, `"36h"`, `"45m"`). From `createdAt + rotateAfter` on, the next `pulumi up` replaces the key
+   * (preview shows a replacement because of `rotateAfter`): the new key is created first, then the old one is
+   * revoked. Must be shorter than `expireAfter`. Changing it replaces nothing by itself (the state is updated
+   * in place, with no API call); a shorter value can make the key due at once. Default: never rotated.
+   */
+  readonly rotateAfter?: pulumi.Input<string>;
+  /**
+   * Give each new key an expiry this long after its creation: a duration like `rotateAfter` (`"90d"`). The
+   * create sends `expires_at` = now + `expireAfter`, which `expiresAt` then reports; it must not reach beyond
+   * the creating credential's own expiry (AgentMail refuses it, and the create says so). Not together with
+   * `expiresAt`. Changing it replaces nothing by itself: the current key keeps its expiry, the next key gets the
+   * new one. A key whose expiry has passed is replaced by the next `pulumi up`. Default: no expiry of its own.
+   */
+  readonly expireAfter?: pulumi.Input<string>;
+  /**
+   * Set by `RotatingPodApiKey` on the second key of a pair: the partner key's `createdAt`.
+   * @internal
+   */
+  readonly rotateBehind?: pulumi.Input<string>;
+  /**
+   * Set by `RotatingPodApiKey` with `rotateBehind`: the pair's period.
+   * @internal
+   */
+  readonly rotationPeriod?: pulumi.Input<string>;
 }
 
 /**
@@ -48,6 +77,7 @@ export interface PodApiKeyArgs {
  * `pulumi up` creates it (`POST /v0/pods/{podId}/api-keys`) and stores the key in `apiKey` as a secret;
  * `pulumi destroy` revokes it; a change of `podId`, `name`, `permissions` or `expiresAt` replaces it,
  * creating the new key before revoking the old one; `pulumi refresh` notices a key revoked elsewhere.
+ * With `rotateAfter`, the first `pulumi up` after the key reached that age replaces it the same way.
  *
  * Credentials: stack config `agentmail:apiKey` (set it with `pulumi config set agentmail:apiKey --secret`)
  * and `agentmail:baseUrl`, else the environment variables `AGENTMAIL_API_KEY` and `AGENTMAIL_BASE_URL`;
@@ -79,6 +109,15 @@ export class PodApiKey extends pulumi.dynamic.Resource {
   declare public readonly prefix: pulumi.Output<string>;
   /** When the key was created (ISO-8601). */
   declare public readonly createdAt: pulumi.Output<string>;
+  /** The rotation policy in force: the given `rotateAfter`. */
+  declare public readonly rotateAfter: pulumi.Output<string | undefined>;
+  /** The expiry policy in force: the given `expireAfter`. */
+  declare public readonly expireAfter: pulumi.Output<string | undefined>;
+  /**
+   * When the key becomes due for rotation (`createdAt + rotateAfter`, ISO-8601): the first `pulumi up` from then
+   * on replaces it. Undefined without `rotateAfter`.
+   */
+  declare public readonly rotatesAt: pulumi.Output<string | undefined>;
   /** The inbox the key is scoped to, for inbox keys; undefined for pod keys. */
   declare public readonly inboxId: pulumi.Output<string | undefined>;
 
@@ -100,12 +139,15 @@ export class PodApiKey extends pulumi.dynamic.Resource {
         permissions: args.permissions,
         expiresAt: args.expiresAt,
         connection: secretConnection(args.connection),
+        rotateAfter: args.rotateAfter,
+        expireAfter: args.expireAfter,
         autoNamePrefix: name,
         apiKeyId: undefined,
         apiKey: undefined,
         prefix: undefined,
         createdAt: undefined,
         inboxId: undefined,
+        rotatesAt: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["apiKey", "connection"] }),
       "agentmail",

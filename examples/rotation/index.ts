@@ -1,35 +1,26 @@
-// A key rotated by changing one config value. See README.md for how a rotation runs.
+// A key that rotates itself. See README.md for how a rotation runs and how to schedule it.
 //
 //   pulumi config set podId pod_...
-//   pulumi config set rotation 2026-11-27
-//   pulumi up                                # later: set a new rotation date and `pulumi up` again
+//   pulumi up                                # run it on a schedule (daily): it rotates the key when due
 import * as pulumi from "@pulumi/pulumi";
 import { PodApiKey } from "pulumi-agentmail";
 
 const config = new pulumi.Config();
 const podId = config.require("podId");
-const rotation = config.require("rotation");
-const validityDays = config.getNumber("validityDays") ?? 120;
 
-const rotatedOn = Date.parse(`${rotation}T00:00:00Z`);
-if (!/^\d{4}-\d{2}-\d{2}$/.test(rotation) || Number.isNaN(rotatedOn)) {
-  throw new Error(`rotation must be a date such as 2026-11-27, got "${rotation}"`);
-}
-
-// Derived from the rotation date, not from "now": the same config gives the same inputs on every run,
-// so nothing changes until the rotation date does. Then both the name and the expiry change, and the
-// key is replaced: the new key is created before the old one is revoked.
-const expiresAt = new Date(rotatedOn + validityDays * 86_400_000).toISOString();
-
+// Policies, not instants: the same program gives the same inputs on every run. The first `pulumi up` after
+// the key is 90 days old replaces it (new key first, then the old one is revoked); each key stops working
+// 120 days after its creation even if nobody runs `pulumi up` by then.
 const key = new PodApiKey("support-bot", {
   podId,
-  name: `support-bot-${rotation}`,
-  permissions: { inboxRead: true, messageRead: true, messageSend: true, messageReply: true },
-  expiresAt,
+  permissions: { inboxRead: true, messageRead: true, messageSend: true },
+  rotateAfter: config.get("rotateAfter") ?? "90d",
+  expireAfter: config.get("expireAfter") ?? "120d",
 });
 
 export const keyName = key.name;
 export const keyId = key.apiKeyId;
+export const keyRotatesAt = key.rotatesAt;
 export const keyExpiresAt = key.expiresAt;
 /** A secret: `pulumi stack output apiKey --show-secrets`. Hand it to the consumer (e.g. a secret store). */
 export const apiKey = key.apiKey;

@@ -50,10 +50,20 @@ export function isExpiryRefusal(e: unknown): e is ApiError {
 
 /**
  * AgentMail refuses a key that would outlive the credential creating it (403, without a code of its own).
- * The API's message, which names that expiry when it is known, stays in the text.
+ * `policy` names the `expireAfter` that produced the expiry, or is empty for a given `expiresAt`. The API's
+ * message, which names the credential's expiry when it is known, stays in the text.
  * @internal
  */
-export function expiryRefused(name: string, expiresAt: string, e: Error): AgentMailError {
+export function expiryRefused(name: string, policy: string, expiresAt: string, e: Error): AgentMailError {
+  if (policy !== "") {
+    return new AgentMailError(
+      "AGENTMAIL_EXPIRY_REFUSED",
+      `AgentMail refused key "${name}" with ${policy} (expires_at ${expiresAt}): a key cannot outlive the ` +
+        "credential that creates it, so expireAfter must not reach beyond that credential's own expiry. Set a " +
+        "shorter expireAfter, leave it out (the key then inherits the credential's expiry), or use a credential " +
+        `that expires later. ${e.message}`,
+    );
+  }
   return new AgentMailError(
     "AGENTMAIL_EXPIRY_REFUSED",
     `AgentMail refused key "${name}" with expiresAt ${expiresAt}: a key cannot outlive the credential that creates ` +

@@ -24,6 +24,7 @@ import { isUnknown } from "./unknown";
 import { createKeyOnce, sweepClaim } from "./createKey";
 import type { AgentMailClient } from "../agentmail/client";
 import { expiryRefused, isExpiryRefusal, podNotFound } from "./createErrors";
+import { after, isDue, POLICY_INPUTS, policyChanged, rotatesAt } from "./rotation";
 import { confirmGone, unlistedKey, type Witness } from "./gone";
 import { connectionChanged, connectionOf } from "./connection";
 
@@ -36,6 +37,13 @@ export interface PodApiKeyState {
   expiresAt?: string;
   /** True when `expiresAt` was not given but inherited from the credential that created the key. */
   expiresAtInherited?: boolean;
+  /** True when `expiresAt` was set by `expireAfter` at the create (a given expiry, not an inherited one). */
+  expiresAtByPolicy?: boolean;
+  /** The rotation policy in force (inputs, see rotation.ts). */
+  rotateAfter?: string;
+  expireAfter?: string;
+  /** When the key becomes due for rotation under the policy in force. */
+  rotatesAt?: string;
   apiKeyId: string;
   apiKey?: string;
   prefix: string;
@@ -57,8 +65,10 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
 
 /**
  * Every change of `podId`, `name`, `permissions` or a given `expiresAt` replaces the key. An expiry the key
- * inherited (none given) is compared with nothing: it changes nothing by itself. A key whose expiry has
- * passed, given or inherited, no longer works, and is replaced.
+ * inherited (none given) or got from `expireAfter` is compared with nothing: it changes nothing by itself. A key
+ * whose expiry has passed, given or inherited, no longer works, and is replaced. A key due for rotation under
+ * the new policy (see rotation.ts) is replaced, with `rotateAfter` as the reason; a policy change alone
+ * (`rotateAfter`, `expireAfter`) is an in-place update of the state.
  * @internal
  */
 export async function diff(
@@ -75,14 +85,19 @@ export async function diff(
   // A state without the secret (a create that failed half-way, or one imported from a pending create) holds a
   // key nobody can use: replace it.
   if (olds["apiKey"] === undefined) replaces.push("apiKey");
-  // A new connection alone replaces nothing: the update stores it (see connectionChanged).
-  return { changes: replaces.length > 0 || connectionChanged(olds, news), replaces, deleteBeforeReplace: false };
+  if (replaces.length === 0 && isDue(olds["createdAt"], news, now())) replaces.push("rotateAfter");
+  // A new connection or rotation policy alone replaces nothing: the update stores it (see connectionChanged).
+  const inPlace = connectionChanged(olds, news) || policyChanged(olds, news);
+  return { changes: replaces.length > 0 || inPlace, replaces, deleteBeforeReplace: false };
 }
 
 /** A given expiry is compared by instant; none given now replaces only a key whose expiry was given before. */
 function expiryChanged(olds: Props, now: unknown): boolean {
   if (isUnknown(now)) return true;
-  if (now === undefined) return olds["expiresAt"] !== undefined && olds["expiresAtInherited"] !== true;
+  if (now === undefined) {
+    const given = olds["expiresAtInherited"] !== true && olds["expiresAtByPolicy"] !== true;
+    return olds["expiresAt"] !== undefined && given;
+  }
   return instant(olds["expiresAt"]) !== instant(now);
 }
 
@@ -109,8 +124,10 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   const name = inputs["name"] as string;
   const grant = grantOf(inputs["permissions"] as Props | undefined);
   const permissions = grantToWire(grant);
-  const expiresAt = inputs["expiresAt"];
-  if (typeof expiresAt === "string" && Date.parse(expiresAt) <= ctx.now()) {
+  const given = inputs["expiresAt"];
+  // expireAfter gives this key its expiry now, by the provider's clock (the API's own is not known before).
+  const expiresAt = typeof given === "string" ? given : after(ctx.now(), inputs["expireAfter"]);
+  if (typeof given === "string" && Date.parse(given) <= ctx.now()) {
     // check() lets an unchanged past expiry through (the key was valid when made); a replacement cannot.
     throw new AgentMailError(
       "AGENTMAIL_EXPIRED",
@@ -130,7 +147,14 @@ export async function create(ctx: LifecycleContext, inputs: Props): Promise<{ id
   try {
     ({ key: created, pendingClaim } = await createKeyOnce(ctx, client, podId, body, inputs));
   } catch (e) {
-    if (typeof expiresAt === "string" && isExpiryRefusal(e)) throw expiryRefused(name, expiresAt, e);
+    if (typeof expiresAt === "string" && isExpiryRefusal(e)) {
+      throw expiryRefused(
+        name,
+        given === undefined ? `expireAfter ${String(inputs["expireAfter"])}` : "",
+        expiresAt,
+        e,
+      );
+    }
     if (isApiError(e, 404) && e.request.method === "POST") throw await podNotFound(client, podId, e);
     throw e;
   } finally {
@@ -157,16 +181,20 @@ export function outputsOf(inputs: Props, created: CreatedKey, grant: Grant, endp
     prefix: created.prefix,
     createdAt: created.created_at,
     inboxId: created.inbox_id,
-    ...expiryOf(inputs["expiresAt"], created.expires_at),
+    ...expiryOf(inputs, created.expires_at),
+    rotatesAt: rotatesAt(created.created_at, inputs),
   });
 }
 
 /**
  * `expiresAt` as stored: the given value in the user's spelling (diff compares instants), else the expiry
- * AgentMail answered, which a key created without one inherits from the credential that made it.
+ * `expireAfter` gave (as AgentMail answered it), else the expiry AgentMail answered, which a key created without
+ * one inherits from the credential that made it.
  */
-function expiryOf(given: unknown, answered: string | null | undefined): Props {
+function expiryOf(inputs: Props, answered: string | null | undefined): Props {
+  const given = inputs["expiresAt"];
   if (typeof given === "string") return { expiresAt: given };
+  if (inputs["expireAfter"] !== undefined && answered) return { expiresAt: answered, expiresAtByPolicy: true };
   return answered ? { expiresAt: answered, expiresAtInherited: true } : {};
 }
 
@@ -270,17 +298,23 @@ function witnessOf(id: string, props: Props): Witness & { keyId: string } {
 }
 
 /**
- * Nothing changes in place (every input replaces but `connection`), but no output may ever be wiped. A
- * connection dropped from the inputs is dropped from the state too: the stack's credential is used from now on.
+ * Only the rotation policy and `connection` change in place (every other input replaces): the key, its
+ * secret and its expiry stay, with no API call; the new policy's `rotatesAt` is stored. No output may ever be
+ * wiped. A connection dropped from the inputs is dropped from the state too: the stack's credential is used
+ * from now on.
  * @internal
  */
 export async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  const policy = Object.fromEntries(POLICY_INPUTS.map((p) => [p, news[p]]));
   return {
     outs: compact({
       ...olds,
       ...news,
+      // A policy removed from the inputs is removed from the state too, or the next diff would see it again.
+      ...policy,
       permissions: grantToObject(grantOf(news["permissions"] as Props | undefined)),
       connection: news["connection"],
+      rotatesAt: rotatesAt(olds["createdAt"], news),
     }),
   };
 }

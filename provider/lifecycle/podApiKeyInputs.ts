@@ -16,6 +16,7 @@ import {
 import { compact } from "./outputs";
 import { suggest } from "./suggest";
 import { UNKNOWN } from "./unknown";
+import { DURATION_WORDS, rotationFailures } from "./rotation";
 
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 
@@ -55,6 +56,12 @@ export const PodApiKeyInputsSchema = z.strictObject({
   permissions: orUnknown(z.strictObject(permissionsShape)).optional(),
   expiresAt: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
   connection: ConnectionSchema,
+  // Durations: their form and conflicts are checked by rotationFailures (rotation.ts), with reasons of their own.
+  rotateAfter: orUnknown(z.string()).optional(),
+  expireAfter: orUnknown(z.string()).optional(),
+  // Set by RotatingPodApiKey on the second key of a pair (see rotation.ts), not by users.
+  rotateBehind: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
+  rotationPeriod: orUnknown(z.string()).optional(),
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
   // Set by check itself (see naming.ts), and so present when checked inputs are checked again.
@@ -76,6 +83,8 @@ const WORDS: InputsVocabulary = {
       "a real ISO-8601 date-time with a time zone, in the future, e.g. 2027-01-31T00:00:00Z " +
       "(month 01-12, a day that exists in that month, hours 00-23, minutes and seconds 00-59)",
     connection: CONNECTION_ALLOWED,
+    rotateAfter: `${DURATION_WORDS}, shorter than expireAfter`,
+    expireAfter: `${DURATION_WORDS}, not together with expiresAt`,
   },
   reasonFor: (path, news) => {
     if (path[0] === "connection") return connectionReason(path, news);
@@ -110,6 +119,7 @@ export function validatePodApiKeyInputs(
       failures.push({ property: "expiresAt", reason: `expiresAt must be in the future; got ${expiresAt}.` });
     }
   }
+  if (parsed.success) failures.push(...rotationFailures(news));
   if (parsed.success && failures.length === 0) return { inputs: parsed.data, failures: [] };
   return { inputs: undefined, failures };
 }

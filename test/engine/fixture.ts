@@ -35,6 +35,8 @@ export interface EngineFixtureOptions {
   emulator?: EmulatorOptions;
   /** More stack config for Configure, beside the credential and base URL (e.g. `agentmail:retry`). */
   config?: Record<string, string>;
+  /** More environment for the provider host (a settable clock, say). Default: none. */
+  hostEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -71,7 +73,7 @@ export function useEngineFixture(opts: EngineFixtureOptions): EngineFixture {
     fixture.host = await startProviderHost({
       cwd: fixture.project.dir,
       project: opts.project,
-      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "" },
+      env: { AGENTMAIL_API_KEY: "", AGENTMAIL_BASE_URL: "", ...opts.hostEnv },
     });
     await fixture.host.configure({
       ...opts.config,

@@ -1,0 +1,144 @@
+/**
+ * Level 4: rotation through the real provider host over gRPC, with the host's clock and the emulator's moved
+ * together (harness/hostClock.ts): Check/Diff/Create/Update of a PodApiKey with `rotateAfter` and `expireAfter`,
+ * and a shorter run of the pair's driver (test/lifecycle/engineDriver.ts) than the year-long one at level 2.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { hostClock, unwrapSecrets, urn, type CapturedResource } from "../../harness";
+import { twice } from "../../provider/rotatingPodApiKey";
+import { step, upPair, type Live, type ProviderOps } from "../lifecycle/engineDriver";
+import { useEngineFixture } from "./fixture";
+
+const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "rotation.js");
+const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
+const DAY = 86_400_000;
+const START = Date.parse("2030-01-01T09:00:00.000Z");
+
+describe("rotation through the provider host over gRPC (level 4)", function () {
+  this.timeout(120_000);
+  const clock = hostClock();
+  let podId: string;
+  const fx = useEngineFixture({
+    project: "rotation",
+    program: PROGRAM,
+    capture: (emu) => {
+      podId = emu.store.createPod({ name: "engine" }).pod_id;
+      return { config: { "fixture:podId": podId } };
+    },
+    emulator: { clock: () => clock.now() },
+    hostEnv: clock.env,
+  });
+  let rotating: CapturedResource;
+  let pairA: CapturedResource;
+  after(() => clock.cleanup());
+  before(() => {
+    rotating = fx.captured.resources.find((r) => r.name === "rotating")!;
+    pairA = fx.captured.resources.find((r) => r.name === "pair-a")!;
+    clock.set(START);
+  });
+  beforeEach(() => fx.emu.log.clear());
+
+  /** The host's operations for resources named `name`, as the driver calls them. */
+  function hostOps(name: string): ProviderOps {
+    const u = urn(TYPE, name, "dev", "rotation");
+    return {
+      check: (olds, news) => fx.host.check(u, olds, news),
+      diff: async (id, olds, news) => {
+        const d = await fx.host.diff(id, u, olds, news);
+        return { changes: d.changes === "DIFF_SOME", replaces: d.replaces };
+      },
+      create: async (inputs) => {
+        const made = await fx.host.create(u, inputs);
+        fx.secrets.push(made.properties["apiKey"] as string);
+        return { id: made.id, outs: made.properties };
+      },
+      update: async (id, olds, news) => ({ outs: (await fx.host.update(id, u, olds, news)).properties }),
+      remove: (id, outs) => fx.host.delete(id, u, outs),
+    };
+  }
+
+  it("the program registers rotateAfter and expireAfter, and the pair's children with their policies", () => {
+    assert.equal(rotating.inputs["rotateAfter"], "90d");
+    assert.equal(rotating.inputs["expireAfter"], "120d");
+    assert.equal(pairA.inputs["rotateAfter"], "60d");
+    const pairB = fx.captured.resources.find((r) => r.name === "pair-b")!;
+    assert.equal(pairB.inputs["rotationPeriod"], "30d");
+  });
+
+  it("Check/Create/Diff/Update: a rotateAfter change is an Update that keeps every output; a due key is replaced", async () => {
+    const ops = hostOps("rotating");
+    const news = unwrapSecrets(rotating.inputs);
+    const bad = await fx.host.check(urn(TYPE, "rotating", "dev", "rotation"), {}, { ...news, rotateAfter: "3 months" });
+    assert.deepEqual(
+      bad.failures.map((f) => f.property),
+      ["rotateAfter"],
+    );
+    const first = await step(ops, undefined, news);
+    const createdAt = Date.parse(first.live.outs["createdAt"] as string);
+    assert.ok(Math.abs(createdAt - START) < 60_000, "created by the moved clock");
+    // expires_at is now + expireAfter by the host's clock, which is the emulator's.
+    assert.ok(Math.abs(Date.parse(first.live.outs["expiresAt"] as string) - (createdAt + 120 * DAY)) < 60_000);
+    assert.equal(first.live.outs["rotatesAt"], new Date(createdAt + 90 * DAY).toISOString());
+    clock.set(START + 10 * DAY);
+    fx.emu.log.clear();
+    const policy = await step(ops, first.live, { ...news, rotateAfter: "60d" });
+    assert.equal(policy.kind, "update");
+    assert.equal(fx.emu.log.count(), 0, "a policy change sends nothing");
+    for (const k of ["apiKey", "apiKeyId", "createdAt", "expiresAt", "name", "__provider"]) {
+      assert.deepEqual(policy.live.outs[k], first.live.outs[k], k);
+    }
+    assert.equal(policy.live.outs["rotateAfter"], "60d");
+    assert.equal(
+      (await step(ops, policy.live, { ...news, rotateAfter: "60d" })).kind,
+      "same",
+      "a second up: no change",
+    );
+    clock.set(START + 60 * DAY + 1000);
+    const rotated = await step(ops, policy.live, { ...news, rotateAfter: "60d" });
+    assert.equal(rotated.kind, "replace");
+    assert.deepEqual(rotated.replaces, ["rotateAfter"]);
+    await ops.remove(rotated.retired!.id, rotated.retired!.outs);
+    assert.deepEqual(
+      fx.emu.store.apiKeys(podId).map((k) => k.api_key_id),
+      [rotated.live.id],
+    );
+    assert.equal(fx.emu.log.count({ method: "POST" }), 1);
+    assert.equal(fx.emu.log.count({ method: "DELETE" }), 1);
+    await ops.remove(rotated.live.id, rotated.live.outs);
+  });
+
+  it("the pair, 100 daily ups: one key replaced per period, apiKey younger than a period, nothing left", async () => {
+    const ops = hostOps("pair-a");
+    const opsB = hostOps("pair-b");
+    // Each child under its own URN; the driver steps `a` then `b`.
+    const both: ProviderOps = {
+      check: (olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).check(olds, news),
+      diff: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).diff(id, olds, news),
+      create: (inputs) => (inputs["autoNamePrefix"] === "pair-b" ? opsB : ops).create(inputs),
+      update: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).update(id, olds, news),
+      remove: (id, outs) => (outs["autoNamePrefix"] === "pair-b" ? opsB : ops).remove(id, outs),
+    };
+    const base = {
+      podId,
+      permissions: pairA.inputs["permissions"],
+      __provider: pairA.inputs["__provider"],
+    };
+    let state: { a?: Live; b?: Live } = {};
+    let rotations = 0;
+    for (let day = 0; day < 100; day++) {
+      clock.set(START + 5 * 365 * DAY + day * DAY);
+      const next = await upPair(both, state, base, "30d", twice("30d"));
+      rotations += next.steps.filter((s) => s.kind === "replace").length;
+      assert.ok(next.steps.filter((s) => s.kind === "replace").length <= 1, `day ${day}`);
+      const newest = Math.max(...[next.a, next.b].map((l) => Date.parse(l.outs["createdAt"] as string)));
+      assert.ok(clock.now() - newest < 30 * DAY, `day ${day}: the newer key is younger than a period`);
+      assert.equal(fx.emu.store.apiKeys(podId).length, 2, `day ${day}`);
+      state = next;
+    }
+    console.log(`      100 daily ups through the host: ${rotations} rotations`);
+    assert.equal(rotations, 3, "days 30, 60 and 90");
+    for (const live of [state.a!, state.b!]) await both.remove(live.id, live.outs);
+    assert.deepEqual(fx.emu.store.apiKeys(podId), []);
+  });
+});

@@ -21,6 +21,7 @@ export {
   type GetPodApiKeysOutputArgs,
   type GetPodApiKeysResult,
   type PodApiKeyInfo,
+  type LookupConnection,
 } from "./lookups";
 export {
   PERMISSIONS,

@@ -27,7 +27,7 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
       assert.match(child.urn, /RotatingPodApiKey\$pulumi-nodejs:dynamic\/agentmail:PodApiKey::/, "parented");
       assert.equal(child.inputs["podId"], "pod_123");
       assert.deepEqual(child.inputs["permissions"], { messageRead: true });
-      assert.deepEqual(child.additionalSecretOutputs, ["apiKey"]);
+      assert.deepEqual(child.additionalSecretOutputs, ["apiKey", "connection"]);
     }
     assert.equal(a.inputs["rotateAfter"], "60d");
     assert.equal(a.inputs["rotateBehind"], undefined);

@@ -2,6 +2,7 @@
 // previous key still works, so a consumer that re-reads `apiKey` at least once per period never holds a
 // revoked key. Run `pulumi up` on a schedule (daily); each `up` past a period boundary replaces the older key.
 //
+//   pulumi config set agentmail:apiKey --secret   # an AgentMail organization API key
 //   pulumi config set podId pod_...
 //   pulumi up
 import * as pulumi from "@pulumi/pulumi";

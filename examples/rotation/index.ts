@@ -1,5 +1,6 @@
 // A key that rotates itself. See README.md for how a rotation runs and how to schedule it.
 //
+//   pulumi config set agentmail:apiKey --secret   # an AgentMail organization API key
 //   pulumi config set podId pod_...
 //   pulumi up                                # run it on a schedule (daily): it rotates the key when due
 import * as pulumi from "@pulumi/pulumi";

@@ -20,6 +20,7 @@ import {
   unwrapSecrets,
   urn,
   type InstalledProject,
+  type ProviderHost,
 } from "../../harness";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -80,6 +81,22 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     await emu?.stop();
     project?.cleanup();
   });
+
+  /** The real provider host, started in the installed project, configured with the emulator's key and URL. */
+  async function installedHost(): Promise<ProviderHost> {
+    const host = await startProviderHost({
+      cwd: project.dir,
+      project: "installed",
+      env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" },
+    });
+    try {
+      await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
+    return host;
+  }
 
   it("publishes the provider, its runtime, types, README, LICENSE and CHANGELOG, and nothing of the tests or of an old build (the emulator: see packageKit.test.ts)", () => {
     for (const f of [
@@ -143,13 +160,8 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     const podRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:Pod")!;
     const keyRes = captured.resources.find((r) => r.type === "pulumi-nodejs:dynamic/agentmail:PodApiKey")!;
     assert.deepEqual(keyRes.options.additionalSecretOutputs, ["apiKey", "connection"]);
-    const host = await startProviderHost({
-      cwd: project.dir,
-      project: "installed",
-      env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" },
-    });
+    const host = await installedHost();
     try {
-      await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
       // As the engine runs it: the pod first, then the key with the pod's id (an unknown until then).
       const podUrn = urn(podRes.type, podRes.name, "dev", "installed");
       const podChecked = await host.check(podUrn, {}, unwrapSecrets(podRes.inputs));
@@ -197,13 +209,8 @@ describe("the packed package, installed into a fresh project (level 4)", functio
       "__provider"
     ];
     assert.match(String(podText), /require\("pulumi-agentmail\/dist\/provider\/shim\/pod\.js"\)/);
-    const host = await startProviderHost({
-      cwd: project.dir,
-      project: "installed",
-      env: { AGENTMAIL_API_KEY: "", NODE_PATH: "" },
-    });
+    const host = await installedHost();
     try {
-      await host.configure({ "agentmail:apiKey": emu.orgApiKey, "agentmail:baseUrl": emu.url });
       const u = urn(res.type, res.name, "dev", "installed");
       const { inputs, failures } = await host.check(u, {}, unwrapSecrets(res.inputs));
       assert.deepEqual(failures, []);

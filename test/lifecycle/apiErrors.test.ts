@@ -5,27 +5,21 @@
  */
 import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
-import { startBench, rejection, type Bench } from "./setup";
+import { startBench, rejection, usePodBench } from "./setup";
 
 const KEYS = "/v0/pods/*/api-keys";
 const KEY = "/v0/pods/*/api-keys/*";
 
 describe("PodApiKey against the documented error codes (level 2)", () => {
-  let bench: Bench;
-  let podId: string;
+  const fx = usePodBench("codes");
 
-  before(async () => {
-    bench = await startBench();
+  const inputs = () => ({
+    podId: fx.podId,
+    name: "codes-1234567",
+    permissions: { messageSend: true },
+    __provider: "shim",
   });
-  after(() => bench.close());
-  beforeEach(() => {
-    podId = bench.emu.store.createPod({ name: "codes" }).pod_id;
-    bench.emu.log.clear();
-    bench.emu.faults.clear();
-  });
-
-  const inputs = () => ({ podId, name: "codes-1234567", permissions: { messageSend: true }, __provider: "shim" });
-  const live = () => bench.emu.store.apiKeys(podId).map((k) => k.api_key_id);
+  const live = () => fx.bench.emu.store.apiKeys(fx.podId).map((k) => k.api_key_id);
 
   it("an expired credential: one request, and a message that says so and how to replace it", async () => {
     let now = Date.now();
@@ -46,46 +40,46 @@ describe("PodApiKey against the documented error codes (level 2)", () => {
   });
 
   it("a full-access key asked of a restricted credential: explains that omitted permissions mean full access", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, code: "unrestricted_key_required" });
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, code: "unrestricted_key_required" });
     const { permissions: _omitted, ...fullAccess } = inputs();
-    const e = await rejection(lifecycle.create(bench.ctx(), fullAccess));
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), fullAccess));
     assert.match(e.message, /a key without `permissions`, which means full access/);
     assert.doesNotMatch(e.message, /needs the api_key_create permission/);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 1);
     assert.deepEqual(live(), []);
   });
 
   for (const status of [403, 409]) {
     it(`race_condition (${status}) on the create is retried: one key, two POSTs`, async () => {
-      bench.emu.faults.add({ method: "POST", path: KEYS, status, code: "race_condition", times: 1 });
-      const { id } = await lifecycle.create(bench.ctx(), inputs());
+      fx.bench.emu.faults.add({ method: "POST", path: KEYS, status, code: "race_condition", times: 1 });
+      const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
       assert.deepEqual(live(), [id]);
-      assert.equal(bench.emu.log.count({ method: "POST" }), 2);
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+      assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
+      assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
     });
 
     it(`resource_deleting (${status}) on a revoke is waited out: the key ends revoked`, async () => {
-      const { id, outs } = await lifecycle.create(bench.ctx(), inputs());
-      bench.emu.log.clear();
-      bench.emu.faults.add({ method: "DELETE", path: KEY, status, code: "resource_deleting", times: 2 });
-      await lifecycle.remove(bench.ctx(), id, outs);
+      const { id, outs } = await lifecycle.create(fx.bench.ctx(), inputs());
+      fx.bench.emu.log.clear();
+      fx.bench.emu.faults.add({ method: "DELETE", path: KEY, status, code: "resource_deleting", times: 2 });
+      await lifecycle.remove(fx.bench.ctx(), id, outs);
       assert.deepEqual(live(), []);
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), 3);
+      assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 3);
     });
   }
 
   it("resource_deleting on a create is not retried, and says the pod is being deleted", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, code: "resource_deleting" });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, code: "resource_deleting" });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), inputs()));
     assert.match(e.message, /answered 409 resource_deleting/);
     assert.match(e.message, /the pod it belongs to, is being deleted/);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 1);
   });
 
   it("resource_taken is explained, not retried", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, code: "resource_taken" });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, code: "resource_taken" });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), inputs()));
     assert.match(e.message, /already holds this name or id/);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 1);
   });
 });

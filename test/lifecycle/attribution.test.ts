@@ -7,40 +7,29 @@
 import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
 import { CLAIM_PREFIX, InitFailedError } from "../../provider/lifecycle/createKey";
-import { startBench, rejection, type Bench } from "./setup";
+import { startBench, rejection, usePodBench, type Bench } from "./setup";
 
 const KEYS = "/v0/pods/*/api-keys";
 const KEY = "/v0/pods/*/api-keys/*";
 
 describe("PodApiKey create: exact attribution after an ambiguous failure (level 2)", () => {
-  let bench: Bench;
-  let podId: string;
-
-  before(async () => {
-    bench = await startBench();
-  });
-  after(() => bench.close());
-  beforeEach(() => {
-    podId = bench.emu.store.createPod({ name: "attribution" }).pod_id;
-    bench.emu.log.clear();
-    bench.emu.faults.clear();
-  });
+  const fx = usePodBench("attribution");
   afterEach(function () {
     if (this.currentTest?.state !== "passed") return;
-    const claimed = bench.emu.store.apiKeys(podId).filter((k) => k.name.startsWith(CLAIM_PREFIX));
+    const claimed = fx.bench.emu.store.apiKeys(fx.podId).filter((k) => k.name.startsWith(CLAIM_PREFIX));
     assert.deepEqual(claimed, [], "no key is ever left under a one-off claim name");
   });
 
   // Checked inputs as two stacks produce them for the same name (e.g. examples/rotation with the same date),
   // and as `pulumi up --replace` sends them: the replacement's create gets the live key's own inputs.
   const inputs = { podId: "", name: "rotation-2026-12-01", permissions: { messageSend: true }, __provider: "shim" };
-  const checked = () => ({ ...inputs, podId });
+  const checked = () => ({ ...inputs, podId: fx.podId });
   const live = () =>
-    bench.emu.store
-      .apiKeys(podId)
+    fx.bench.emu.store
+      .apiKeys(fx.podId)
       .map((k) => k.api_key_id)
       .sort();
-  const deleted = () => bench.emu.log.entries({ method: "DELETE" }).map((e) => e.path.split("/").pop());
+  const deleted = () => fx.bench.emu.log.entries({ method: "DELETE" }).map((e) => e.path.split("/").pop());
 
   for (const [label, fault] of [
     ["a 503 that committed nothing", { status: 503 }],
@@ -48,119 +37,123 @@ describe("PodApiKey create: exact attribution after an ambiguous failure (level 
     ["a reset after commit", { destroy: true, afterCommit: true }],
   ] as const) {
     it(`another stack's live key of the same name and grant survives ${label}`, async () => {
-      const a = await lifecycle.create(bench.ctx(), checked());
-      bench.emu.log.clear();
-      bench.emu.faults.add({ method: "POST", path: KEYS, times: 1, ...fault });
-      const b = await lifecycle.create(bench.ctx(), checked());
+      const a = await lifecycle.create(fx.bench.ctx(), checked());
+      fx.bench.emu.log.clear();
+      fx.bench.emu.faults.add({ method: "POST", path: KEYS, times: 1, ...fault });
+      const b = await lifecycle.create(fx.bench.ctx(), checked());
       assert.deepEqual(live(), [a.id, b.id].sort(), "both stacks' keys are live, and nothing else");
       assert.ok(!deleted().includes(a.id), "stack A's key was never revoked");
-      assert.equal(bench.emu.log.count({ method: "POST" }), 2);
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), "afterCommit" in fault ? 1 : 0, "only B's own leftover");
-      assert.equal(bench.emu.store.apiKeys(podId).find((k) => k.api_key_id === b.id)?.name, inputs.name);
+      assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
+      assert.equal(
+        fx.bench.emu.log.count({ method: "DELETE" }),
+        "afterCommit" in fault ? 1 : 0,
+        "only B's own leftover",
+      );
+      assert.equal(fx.bench.emu.store.apiKeys(fx.podId).find((k) => k.api_key_id === b.id)?.name, inputs.name);
     });
   }
 
   it("--replace of a young key with every POST failing: the create fails, and the key in state still works", async () => {
-    const old = await lifecycle.create(bench.ctx(), checked());
-    bench.emu.log.clear();
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503 });
-    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    const old = await lifecycle.create(fx.bench.ctx(), checked());
+    fx.bench.emu.log.clear();
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 503 });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
     assert.match(e.message, /failed 4 times/);
     assert.match(e.message, /no other key was touched/);
     assert.deepEqual(live(), [old.id]);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
   it("--replace of a young key with every POST committing and failing: only the attempts' keys are revoked", async () => {
-    const old = await lifecycle.create(bench.ctx(), checked());
-    bench.emu.log.clear();
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true });
-    await rejection(lifecycle.create(bench.ctx(), checked()));
+    const old = await lifecycle.create(fx.bench.ctx(), checked());
+    fx.bench.emu.log.clear();
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true });
+    await rejection(lifecycle.create(fx.bench.ctx(), checked()));
     assert.deepEqual(live(), [old.id]);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 4, "the four attempts' keys, each once");
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 4, "the four attempts' keys, each once");
     assert.ok(!deleted().includes(old.id));
   });
 
   it("--replace of a young key with one 503 then success: the old key is left for the engine to delete", async () => {
-    const old = await lifecycle.create(bench.ctx(), checked());
-    bench.emu.log.clear();
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, times: 1 });
-    const replacement = await lifecycle.create(bench.ctx(), checked());
+    const old = await lifecycle.create(fx.bench.ctx(), checked());
+    fx.bench.emu.log.clear();
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, times: 1 });
+    const replacement = await lifecycle.create(fx.bench.ctx(), checked());
     assert.deepEqual(live(), [old.id, replacement.id].sort());
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
   it("an attempt's key that the first look missed is revoked by the look after the successful retry", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
     // The first look finds nothing (as if the failed attempt had not committed yet, or the listing lagged).
-    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
-    const other = bench.emu.store.createApiKey(podId, { name: inputs.name });
-    const { id } = await lifecycle.create(bench.ctx(), checked());
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    const other = fx.bench.emu.store.createApiKey(fx.podId, { name: inputs.name });
+    const { id } = await lifecycle.create(fx.bench.ctx(), checked());
     assert.deepEqual(live(), [id, other.api_key_id].sort());
-    assert.equal(bench.emu.log.count({ method: "GET" }), 2);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "GET" }), 2);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
   });
 
   it("when that second look fails, the create says so and keeps no key: no orphan nobody is told about", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
-    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
-    bench.emu.faults.add({ method: "GET", path: KEYS, status: 403, code: "forbidden" });
-    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 403, code: "forbidden" });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
     assert.match(e.message, /an earlier attempt's key could not be looked for/);
     assert.match(e.message, /It was revoked, so no key was left behind/);
     // The retry's key was revoked; the first attempt's key, which nothing found, is still there: the test
     // clears it so that afterEach checks only what the create itself left.
-    const left = bench.emu.store.apiKeys(podId);
+    const left = fx.bench.emu.store.apiKeys(fx.podId);
     assert.equal(left.length, 1);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 2);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
-    bench.emu.faults.clear();
-    await bench.ctx().client().deleteApiKey(podId, left[0]!.api_key_id);
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
+    fx.bench.emu.faults.clear();
+    await fx.bench.ctx().client().deleteApiKey(fx.podId, left[0]!.api_key_id);
   });
 
   it("a rename lost after commit is tried again: one key, under the user's name", async () => {
-    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 503, afterCommit: true, times: 1 });
-    const { id, outs } = await lifecycle.create(bench.ctx(), checked());
+    fx.bench.emu.faults.add({ method: "PATCH", path: KEY, status: 503, afterCommit: true, times: 1 });
+    const { id, outs } = await lifecycle.create(fx.bench.ctx(), checked());
     assert.deepEqual(live(), [id]);
     assert.equal(outs["name"], inputs.name);
-    assert.equal(bench.emu.log.count({ method: "PATCH" }), 2);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    assert.equal(fx.bench.emu.log.count({ method: "PATCH" }), 2);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
   it("a credential that may not rename keys: the key is revoked, and the error names api_key_update", async () => {
-    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 403, code: "missing_permission" });
-    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    fx.bench.emu.faults.add({ method: "PATCH", path: KEY, status: 403, code: "missing_permission" });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
     assert.match(e.message, /It was revoked, so no key was left behind/);
     assert.match(e.message, /needs the api_key_update permission as well as api_key_create/);
     assert.deepEqual(live(), []);
-    assert.equal(bench.emu.log.count({ method: "PATCH" }), 1, "a 403 is not retried");
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "PATCH" }), 1, "a 403 is not retried");
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
   });
 
   it("a rename that fails and a revoke that fails: created-but-failed, so the state holds the key", async () => {
-    bench.emu.faults.add({ method: "PATCH", path: KEY, status: 400, code: "validation_error" });
-    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
-    const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+    fx.bench.emu.faults.add({ method: "PATCH", path: KEY, status: 400, code: "validation_error" });
+    fx.bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
     assert.ok(e instanceof InitFailedError);
-    const [key] = bench.emu.store.apiKeys(podId);
+    const [key] = fx.bench.emu.store.apiKeys(fx.podId);
     assert.equal(e.id, key?.api_key_id);
     assert.equal(e.properties["apiKeyId"], key?.api_key_id);
     assert.equal(e.properties["apiKey"], undefined, "no secret in the properties the engine keeps");
-    bench.emu.faults.clear();
+    fx.bench.emu.faults.clear();
     // What the next `up` does with that state: replace it, then delete the old resource by its id.
     assert.deepEqual((await lifecycle.diff(e.id, e.properties, checked())).replaces, ["apiKey"]);
-    await lifecycle.remove(bench.ctx(), e.id, e.properties);
+    await lifecycle.remove(fx.bench.ctx(), e.id, e.properties);
     assert.deepEqual(live(), []);
   });
 
   describe("answers about another key (from an adversarial review)", () => {
     const other = () =>
-      bench.emu.store.createApiKey(podId, { name: "another-stacks-key", permissions: { message_send: true } });
+      fx.bench.emu.store.createApiKey(fx.podId, { name: "another-stacks-key", permissions: { message_send: true } });
     const isLive = (id: string) => live().includes(id);
 
     it("a valid 2xx answer naming another key (after this attempt committed): that key is never touched", async () => {
       const theirs = other();
-      bench.emu.faults.add({
+      fx.bench.emu.faults.add({
         method: "POST",
         path: KEYS,
         times: 1,
@@ -175,38 +168,38 @@ describe("PodApiKey create: exact attribution after an ambiguous failure (level 
           created_at: new Date().toISOString(),
         },
       });
-      const mine = await lifecycle.create(bench.ctx(), checked());
+      const mine = await lifecycle.create(fx.bench.ctx(), checked());
       assert.ok(isLive(theirs.api_key_id), "the other key was not revoked");
       assert.ok(!deleted().includes(theirs.api_key_id));
-      assert.equal(bench.emu.log.count({ method: "PATCH" }), 1, "only this create's key was renamed");
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), 1, "the attempt's own key, found under its claim");
+      assert.equal(fx.bench.emu.log.count({ method: "PATCH" }), 1, "only this create's key was renamed");
+      assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1, "the attempt's own key, found under its claim");
       assert.deepEqual(live().sort(), [theirs.api_key_id, mine.id].sort());
     });
 
     it("an unusable 2xx answer naming another key's id: revoked only if it names this create's claim", async () => {
       const theirs = other();
-      bench.emu.faults.add({
+      fx.bench.emu.faults.add({
         method: "POST",
         path: KEYS,
         times: 1,
         status: 201,
         body: { api_key_id: theirs.api_key_id },
       });
-      const mine = await lifecycle.create(bench.ctx(), checked());
+      const mine = await lifecycle.create(fx.bench.ctx(), checked());
       assert.ok(isLive(theirs.api_key_id), "the other key was not revoked");
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+      assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
       assert.deepEqual(live().sort(), [theirs.api_key_id, mine.id].sort());
     });
 
     it("a rename and a revoke both answered 404 for a key the pod lists: created-but-failed, never 'revoked'", async () => {
-      bench.emu.faults.add({ method: "PATCH", path: KEY, status: 404, code: "not_found", times: 1 });
-      bench.emu.faults.add({ method: "DELETE", path: KEY, status: 404, code: "not_found", times: 1 });
-      const e = await rejection(lifecycle.create(bench.ctx(), checked()));
+      fx.bench.emu.faults.add({ method: "PATCH", path: KEY, status: 404, code: "not_found", times: 1 });
+      fx.bench.emu.faults.add({ method: "DELETE", path: KEY, status: 404, code: "not_found", times: 1 });
+      const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
       assert.ok(e instanceof InitFailedError, e.message);
       assert.doesNotMatch(e.message, /It was revoked/);
-      const [key] = bench.emu.store.apiKeys(podId);
+      const [key] = fx.bench.emu.store.apiKeys(fx.podId);
       assert.equal(e.id, key?.api_key_id, "the state keeps the key, so the next up revokes it");
-      await lifecycle.remove(bench.ctx(), e.id, e.properties);
+      await lifecycle.remove(fx.bench.ctx(), e.id, e.properties);
       assert.deepEqual(live(), []);
     });
   });

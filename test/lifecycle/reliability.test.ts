@@ -9,33 +9,27 @@ import { InitFailedError } from "../../provider/lifecycle/createKey";
 import { AgentMailClient } from "../../provider/agentmail/client";
 import type { NetworkError } from "../../provider/agentmail/errors";
 import { waitFor } from "../emulator/helpers";
-import { FAST_POLICY, countingAgent, startBench, rejection, type Bench } from "./setup";
+import { FAST_POLICY, countingAgent, rejection, usePodBench } from "./setup";
 
 const KEYS = "/v0/pods/*/api-keys";
 const KEY = "/v0/pods/*/api-keys/*";
 
 describe("PodApiKey reliability against injected faults (level 2)", () => {
-  let bench: Bench;
-  let podId: string;
+  const fx = usePodBench("reliability");
 
-  before(async () => {
-    bench = await startBench();
+  const inputs = (name = "agent-1234567") => ({
+    podId: fx.podId,
+    name,
+    permissions: { messageSend: true },
+    __provider: "shim",
   });
-  after(() => bench.close());
-  beforeEach(() => {
-    podId = bench.emu.store.createPod({ name: "reliability" }).pod_id;
-    bench.emu.log.clear();
-    bench.emu.faults.clear();
-  });
-
-  const inputs = (name = "agent-1234567") => ({ podId, name, permissions: { messageSend: true }, __provider: "shim" });
-  const liveIds = () => bench.emu.store.apiKeys(podId).map((k) => k.api_key_id);
+  const liveIds = () => fx.bench.emu.store.apiKeys(fx.podId).map((k) => k.api_key_id);
 
   it("429 with Retry-After, then success: one key, two POSTs", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 429, headers: { "retry-after": "0" }, times: 1 });
-    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 429, headers: { "retry-after": "0" }, times: 1 });
+    const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
     assert.deepEqual(liveIds(), [id]);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 2);
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
   });
 
   for (const [label, fault] of [
@@ -44,80 +38,80 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     ["a hang after commit (headers timeout)", { hang: true }],
   ] as const) {
     it(`${label}: the orphan is found and revoked, the retry's key is the one in state`, async () => {
-      bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, times: 1, ...fault });
-      const { id } = await lifecycle.create(bench.ctx(), inputs());
+      fx.bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, times: 1, ...fault });
+      const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
       assert.deepEqual(liveIds(), [id], "exactly the key in state is live");
-      assert.equal(bench.emu.log.count({ method: "POST" }), 2);
-      assert.equal(bench.emu.log.count({ method: "DELETE" }), 1, "the first attempt's key was revoked");
+      assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
+      assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1, "the first attempt's key was revoked");
     });
   }
 
   it("full access shown as every permission (the API's other plausible form): refresh is stable, an orphan is still found", async () => {
-    bench.emu.settings.fullAccessPermissions = "all";
+    fx.bench.emu.settings.fullAccessPermissions = "all";
     try {
-      bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, status: 500, times: 1 });
-      const full = { podId, name: "full-1234567", __provider: "shim" };
-      const { id, outs } = await lifecycle.create(bench.ctx(), full);
+      fx.bench.emu.faults.add({ method: "POST", path: KEYS, afterCommit: true, status: 500, times: 1 });
+      const full = { podId: fx.podId, name: "full-1234567", __provider: "shim" };
+      const { id, outs } = await lifecycle.create(fx.bench.ctx(), full);
       assert.deepEqual(liveIds(), [id], "the first attempt's full-access key was recognized and revoked");
       assert.equal(outs["permissions"], undefined);
-      const read = await lifecycle.read(bench.ctx(), id, outs);
+      const read = await lifecycle.read(fx.bench.ctx(), id, outs);
       assert.deepEqual(read.props, outs, "a refresh shows no change");
       assert.equal((await lifecycle.diff(id, read.props, full)).changes, false);
     } finally {
-      bench.emu.settings.fullAccessPermissions = "omit";
+      fx.bench.emu.settings.fullAccessPermissions = "omit";
     }
   });
 
   it("a failed attempt's key that the first check missed is revoked once a retry succeeds", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
     // The first look finds nothing (as if the failed attempt had not committed yet)...
-    bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
-    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
+    const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
     // ...and the look after the successful retry finds and revokes it.
     assert.deepEqual(liveIds(), [id]);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
   });
 
   it("500 before commit: nothing to revoke, one key", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, times: 1 });
-    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, times: 1 });
+    const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
     assert.deepEqual(liveIds(), [id]);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
   it("persistent 503 after commit: fails cleanly and leaves no key at all", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs()));
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, afterCommit: true });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), inputs()));
     assert.match(e.message, /failed 4 times; the last time: AgentMail POST .* answered 503/);
     assert.match(e.message, /No key was left behind \(4 made by the failed attempts, found under their one-off name/);
     assert.deepEqual(liveIds(), []);
-    assert.equal(bench.emu.log.count({ method: "POST" }), 4);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 4, "each attempt's key revoked, once");
+    assert.equal(fx.bench.emu.log.count({ method: "POST" }), 4);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 4, "each attempt's key revoked, once");
   });
 
   it("an ambiguous create whose check fails too says exactly what may be left", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
-    bench.emu.faults.add({ method: "GET", path: KEYS, status: 503 });
-    const e = await rejection(lifecycle.create(bench.ctx(), inputs("agent-abcdef0")));
-    const [left] = bench.emu.store.apiKeys(podId);
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 503 });
+    const e = await rejection(lifecycle.create(fx.bench.ctx(), inputs("agent-abcdef0")));
+    const [left] = fx.bench.emu.store.apiKeys(fx.podId);
     assert.ok(left !== undefined, "the failed attempt's key is there, unrevoked");
     assert.ok(
-      e.message.includes(`If a key named "${left.name}" exists in pod ${podId}, this create made it`),
+      e.message.includes(`If a key named "${left.name}" exists in pod ${fx.podId}, this create made it`),
       "names the one key it may have left, by the name it has",
     );
     assert.match(e.message, /revoke it, then run again\. No other key was touched\./);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 0);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
   });
 
   // A claim name known in advance, so that a fault's answer can name this create's own key.
   const CLAIM = "pulumi-pending-0123456789abcdef0123456789abcdef";
-  const claiming = () => ({ ...bench.ctx(), claimName: () => CLAIM });
+  const claiming = () => ({ ...fx.bench.ctx(), claimName: () => CLAIM });
 
   it("a 2xx naming the key's id but otherwise unusable: that key, and only it, is revoked, and the create fails", async () => {
     // As if the POST had made this key and then answered with a body that does not fit.
-    const made = bench.emu.store.createApiKey(podId, { name: CLAIM });
-    const other = bench.emu.store.createApiKey(podId, { name: "agent-1234567" });
-    bench.emu.faults.add({
+    const made = fx.bench.emu.store.createApiKey(fx.podId, { name: CLAIM });
+    const other = fx.bench.emu.store.createApiKey(fx.podId, { name: "agent-1234567" });
+    fx.bench.emu.faults.add({
       method: "POST",
       path: KEYS,
       status: 200,
@@ -130,25 +124,25 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     assert.match(e.message, /It was revoked, so no key was left behind/);
     assert.deepEqual(liveIds(), [other.api_key_id]);
     assert.equal(
-      bench.emu.log.count({ method: "POST" }),
+      fx.bench.emu.log.count({ method: "POST" }),
       1,
       "an answer of the wrong shape is not retried into more keys",
     );
     assert.deepEqual(
-      bench.emu.log.entries({ method: "DELETE" }).map((x) => x.path),
-      [`/v0/pods/${podId}/api-keys/${made.api_key_id}`],
+      fx.bench.emu.log.entries({ method: "DELETE" }).map((x) => x.path),
+      [`/v0/pods/${fx.podId}/api-keys/${made.api_key_id}`],
     );
   });
 
   it("...and when that revoke fails too, it is reported as created-but-failed-to-initialize, so the state keeps it", async () => {
-    bench.emu.faults.add({
+    fx.bench.emu.faults.add({
       method: "POST",
       path: KEYS,
       status: 200,
       body: { api_key_id: "key_half", name: CLAIM },
       times: 1,
     });
-    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
+    fx.bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503 });
     const e = await rejection(lifecycle.create(claiming(), inputs()));
     assert.ok(e instanceof InitFailedError);
     assert.equal(e.id, "key_half");
@@ -161,8 +155,8 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
   });
 
   it("a 2xx body that is not JSON and names no id: reconciled like a lost answer", async () => {
-    bench.emu.faults.add({ method: "POST", path: KEYS, malformed: true, afterCommit: true, times: 1 });
-    const { id } = await lifecycle.create(bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "POST", path: KEYS, malformed: true, afterCommit: true, times: 1 });
+    const { id } = await lifecycle.create(fx.bench.ctx(), inputs());
     assert.deepEqual(liveIds(), [id]);
   });
 
@@ -170,11 +164,11 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
     const { agent, connects } = countingAgent();
     try {
       const client = new AgentMailClient({
-        credentials: { apiKey: bench.emu.orgApiKey, baseUrl: "http://127.0.0.1:1", description: "test credential" },
+        credentials: { apiKey: fx.bench.emu.orgApiKey, baseUrl: "http://127.0.0.1:1", description: "test credential" },
         policy: { ...FAST_POLICY, maxAttempts: 3, baseDelayMs: 1 },
         dispatcher: agent,
       });
-      const e = await rejection(client.createApiKey(podId, { name: "x" }));
+      const e = await rejection(client.createApiKey(fx.podId, { name: "x" }));
       assert.match(e.message, /failed without an answer \(ECONNREFUSED/);
       assert.equal(connects(), 3, "every attempt opened its own connection: the POST was retried");
       assert.equal((e as NetworkError).maybeReceived, false, "a refused connection surely sent nothing");
@@ -184,56 +178,58 @@ describe("PodApiKey reliability against injected faults (level 2)", () => {
   });
 
   it("a hung GET ends with a clear timeout, never a hang", async () => {
-    bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
     // undici's timers are coarse (up to ~1 s late): a deadline far away lets maxAttempts alone bound the
     // attempts, so the count below does not depend on how busy the machine is.
-    const patient = bench.ctx(undefined, { ...FAST_POLICY, deadlineMs: 60_000 });
-    const e = await rejection(lifecycle.read(patient, "key_x", { podId }));
+    const patient = fx.bench.ctx(undefined, { ...FAST_POLICY, deadlineMs: 60_000 });
+    const e = await rejection(lifecycle.read(patient, "key_x", { podId: fx.podId }));
     assert.match(e.message, /GET \/v0\/pods\/.+\/api-keys failed without an answer \(UND_ERR_HEADERS_TIMEOUT/);
-    assert.equal(bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
+    assert.equal(fx.bench.emu.log.count({ method: "GET" }), 4, "retried up to maxAttempts");
   });
 
   it("a request hanging past the operation's deadline is aborted at the deadline: one attempt, DEADLINE_EXCEEDED", async () => {
-    bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
+    fx.bench.emu.faults.add({ method: "GET", path: KEYS, hang: true });
     // undici's own timeouts are far away: only the deadline's abort signal can end this request.
     const policy = { ...FAST_POLICY, deadlineMs: 250, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000 };
     // Its own agent, destroyed at the end: the bench's agent would wait for a request that never ends.
     const { agent } = countingAgent();
     try {
       const client = new AgentMailClient({
-        credentials: { apiKey: bench.emu.orgApiKey, baseUrl: bench.emu.url, description: "test credential" },
+        credentials: { apiKey: fx.bench.emu.orgApiKey, baseUrl: fx.bench.emu.url, description: "test credential" },
         policy,
         dispatcher: agent,
       });
       let failure: unknown;
-      client.listApiKeys(podId).catch((e: unknown) => (failure = e));
+      client.listApiKeys(fx.podId).catch((e: unknown) => (failure = e));
       await waitFor(() => failure !== undefined, "the hung request's end");
       assert.equal((failure as NetworkError).causeCode, "DEADLINE_EXCEEDED", String(failure));
       assert.match((failure as Error).message, /failed without an answer \(DEADLINE_EXCEEDED/);
-      assert.equal(bench.emu.log.count({ method: "GET" }), 1, "no retry once the deadline has passed");
+      assert.equal(fx.bench.emu.log.count({ method: "GET" }), 1, "no retry once the deadline has passed");
     } finally {
       await agent.destroy();
     }
   });
 
   it("401 is never retried", async () => {
-    const e = await rejection(lifecycle.read(bench.ctx("am_us_0000000000000000000000000000"), "k", { podId }));
+    const e = await rejection(
+      lifecycle.read(fx.bench.ctx("am_us_0000000000000000000000000000"), "k", { podId: fx.podId }),
+    );
     assert.match(e.message, /answered 401/);
-    assert.equal(bench.emu.log.count(), 1);
+    assert.equal(fx.bench.emu.log.count(), 1);
   });
 
   it("DELETE retried on 503 ends revoked", async () => {
-    const { id, outs } = await lifecycle.create(bench.ctx(), inputs());
-    bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503, times: 2 });
-    await lifecycle.remove(bench.ctx(), id, outs);
+    const { id, outs } = await lifecycle.create(fx.bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "DELETE", path: KEY, status: 503, times: 2 });
+    await lifecycle.remove(fx.bench.ctx(), id, outs);
     assert.deepEqual(liveIds(), []);
-    assert.equal(bench.emu.log.count({ method: "DELETE" }), 3);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 3);
   });
 
   it("DELETE whose answer is lost after commit: the retry's 404 is success", async () => {
-    const { id, outs } = await lifecycle.create(bench.ctx(), inputs());
-    bench.emu.faults.add({ method: "DELETE", path: KEY, destroy: true, afterCommit: true, times: 1 });
-    await lifecycle.remove(bench.ctx(), id, outs);
+    const { id, outs } = await lifecycle.create(fx.bench.ctx(), inputs());
+    fx.bench.emu.faults.add({ method: "DELETE", path: KEY, destroy: true, afterCommit: true, times: 1 });
+    await lifecycle.remove(fx.bench.ctx(), id, outs);
     assert.deepEqual(liveIds(), []);
   });
 });

@@ -87,3 +87,29 @@ export function countingAgent(): { agent: Agent; connects(): number } {
   });
   return { agent, connects: () => connects };
 }
+
+/** What {@link usePodBench} gives a suite: filled in by its hooks, so read it inside hooks and tests. */
+export interface PodBench {
+  /** The emulator and contexts, for the whole suite. */
+  bench: Bench;
+  /** A fresh pod for each test; the request log and fault rules are cleared before each test. */
+  podId: string;
+}
+
+/**
+ * Registers the hooks most lifecycle suites share: one emulator for the suite, a new pod named `podName`,
+ * an empty request log and no fault rules before each test.
+ */
+export function usePodBench(podName: string, options: EmulatorOptions = {}): PodBench {
+  const fixture = {} as PodBench;
+  before(async () => {
+    fixture.bench = await startBench(options);
+  });
+  after(() => fixture.bench?.close());
+  beforeEach(() => {
+    fixture.podId = fixture.bench.emu.store.createPod({ name: podName }).pod_id;
+    fixture.bench.emu.log.clear();
+    fixture.bench.emu.faults.clear();
+  });
+  return fixture;
+}

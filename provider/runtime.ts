@@ -125,10 +125,10 @@ interface Checked {
  * `diag.GetResourceInvalidError`).
  */
 function settingsFailures(news: Props): Checked["failures"] {
-  if (news["connection"] !== undefined) return [];
   try {
-    resolveCredentials(settings);
+    // The stack's retry settings apply to every resource; its credential only to those without a connection.
     retryOverrides(settings.retry ?? process.env["AGENTMAIL_RETRY"]);
+    if (news["connection"] === undefined) resolveCredentials(settings);
     return [];
   } catch (e) {
     if (!AgentMailError.isInstance(e) || e.code !== "AGENTMAIL_CREDENTIALS") throw e;

@@ -79,6 +79,8 @@ interface Job {
   /** The checked inputs, for a created-but-failed report (they carry `__provider`). */
   readonly inputs: Record<string, unknown>;
   readonly began: number;
+  /** Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one. */
+  unaccounted: number;
 }
 
 /**
@@ -104,9 +106,8 @@ export async function createKeyOnce(
     claim: (ctx.claimName ?? claimName)(),
     inputs,
     began: ctx.now(),
+    unaccounted: 0,
   };
-  // Ambiguous attempts whose key, if they made one, has not been found yet: each made at most one.
-  let unaccounted = 0;
   let revoked = 0;
   let created: CreatedKey | undefined;
   for (let attempt = 1; created === undefined; attempt++) {
@@ -121,23 +122,23 @@ export async function createKeyOnce(
       // The answer names the key it made: that key is this attempt's, whatever else is wrong with the answer.
       if (madeId !== undefined) throw await revokeOwn(job, madeId, e as Error, "its answer was unusable");
       if (!isAmbiguous(e)) throw e;
-      unaccounted++;
+      job.unaccounted++;
       try {
         const found = await revokeClaimed(job);
         revoked += found;
-        unaccounted = Math.max(0, unaccounted - found);
+        job.unaccounted = Math.max(0, job.unaccounted - found);
       } catch (cleanup) {
         throw unverified(job, e as Error, cleanup as Error);
       }
       const delay = nextCreateDelay(client.transport.policy, attempt, ctx.now() - job.began);
-      if (delay === undefined) throw exhausted(job, attempt, e as Error, revoked, unaccounted);
+      if (delay === undefined) throw exhausted(job, attempt, e as Error, revoked);
       await sleep(delay);
     }
   }
-  if (unaccounted > 0) {
+  if (job.unaccounted > 0) {
     // A failed attempt may have committed after it was looked for: look once more, now that one succeeded.
     try {
-      unaccounted = Math.max(0, unaccounted - (await revokeClaimed(job, created.api_key_id)));
+      job.unaccounted = Math.max(0, job.unaccounted - (await revokeClaimed(job, created.api_key_id)));
     } catch (cleanup) {
       // Keep no key while one of this create's own may be loose: the user is told, and runs again.
       throw await revokeOwn(
@@ -158,7 +159,7 @@ export async function createKeyOnce(
   const key = { ...created, name: job.name };
   // Nothing found of an attempt that failed ambiguously: it may have made nothing, or a lagging listing may
   // not show its key yet. The state keeps the claim, so that later refreshes and the delete sweep it.
-  return unaccounted > 0 ? { key, pendingClaim: job.claim } : { key };
+  return job.unaccounted > 0 ? { key, pendingClaim: job.claim } : { key };
 }
 
 /**
@@ -249,6 +250,18 @@ async function revokeOwn(
   advice = "Run again.",
 ): Promise<AgentMailError> {
   const what = `Key "${job.name}" was created in pod ${job.podId} (${id}), but ${why}: ${cause.message}`;
+  if (job.unaccounted > 0) {
+    // An earlier attempt's key may still appear (no listing showed it): revoking this one would leave no state
+    // to remember that claim. Keep this key in the state instead (without its secret), with the claim: the next
+    // `pulumi up` replaces it, and its delete sweeps the claim too.
+    return new InitFailedError(
+      id,
+      compact({ ...job.inputs, apiKeyId: id, pendingClaim: job.claim }),
+      `${what} An earlier attempt failed without an answer, and its key, if it made one, was in no listing yet: ` +
+        `this key is kept in the state (its secret is not), so that the next \`pulumi up\` replaces it and revokes ` +
+        `it and any key named "${job.claim}".${renameHint(cause)} ${advice}`,
+    );
+  }
   try {
     await revoke(job, id);
   } catch (revokeError) {
@@ -291,9 +304,9 @@ function describeShortfall(s: { missing: string[]; extra: string[] }): string {
   return `${parts.join("; ")}.`;
 }
 
-function exhausted(job: Job, attempts: number, last: Error, revoked: number, unaccounted: number): AgentMailError {
+function exhausted(job: Job, attempts: number, last: Error, revoked: number): AgentMailError {
   const late =
-    unaccounted > 0
+    job.unaccounted > 0
       ? ` If AgentMail commits one of them later, it appears in pod ${job.podId} named "${job.claim}": no resource ` +
         "owns it, revoke it."
       : "";

@@ -94,21 +94,23 @@ describe("PodApiKey create: exact attribution after an ambiguous failure (level 
     assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
   });
 
-  it("when that second look fails, the create says so and keeps no key: no orphan nobody is told about", async () => {
+  it("when that second look fails, the state keeps the key and the claim, and the destroy revokes both: no orphan", async () => {
     fx.bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
     fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 200, body: { count: 0, api_keys: [] }, times: 1 });
     fx.bench.emu.faults.add({ method: "GET", path: KEYS, status: 403, code: "forbidden" });
     const e = await rejection(lifecycle.create(fx.bench.ctx(), checked()));
+    assert.ok(e instanceof InitFailedError, e.message);
     assert.match(e.message, /an earlier attempt's key could not be looked for/);
-    assert.match(e.message, /It was revoked, so no key was left behind/);
-    // The retry's key was revoked; the first attempt's key, which nothing found, is still there: the test
-    // clears it so that afterEach checks only what the create itself left.
-    const left = fx.bench.emu.store.apiKeys(fx.podId);
-    assert.equal(left.length, 1);
+    assert.match(e.message, /kept in the state \(its secret is not\)/);
     assert.equal(fx.bench.emu.log.count({ method: "POST" }), 2);
-    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 1);
+    assert.equal(fx.bench.emu.log.count({ method: "DELETE" }), 0);
+    const claims = fx.bench.emu.store.apiKeys(fx.podId).map((k) => k.name);
+    assert.deepEqual(claims, [claims[0], claims[0]], "both attempts' keys, under this create's claim");
+    assert.equal(e.properties["pendingClaim"], claims[0]);
+    assert.equal(e.properties["apiKey"], undefined);
     fx.bench.emu.faults.clear();
-    await fx.bench.ctx().client().deleteApiKey(fx.podId, left[0]!.api_key_id);
+    await lifecycle.remove(fx.bench.ctx(), e.id, e.properties);
+    assert.deepEqual(live(), []);
   });
 
   it("a rename lost after commit is tried again: one key, under the user's name", async () => {
@@ -267,7 +269,35 @@ describe("PodApiKey create against a lagging listing: a failed attempt's key fou
     assert.equal(bench.emu.log.count({ method: "DELETE" }), 2);
   });
 
-  it("a create whose failed attempt committed nothing leaves no claim behind once a look finds nothing twice... only when the first look found it", async () => {
+  // From a second adversarial review: a create that fails after an ambiguous attempt whose key no listing showed.
+  for (const [label, faults] of [
+    ["its rename is refused", [{ method: "PATCH", path: KEY, status: 403, code: "missing_permission", times: 1 }]],
+    [
+      "its rename and the revoke are refused",
+      [
+        { method: "PATCH", path: KEY, status: 403, code: "missing_permission", times: 1 },
+        { method: "DELETE", path: KEY, status: 403, code: "missing_permission", times: 1 },
+      ],
+    ],
+  ] as const) {
+    it(`then ${label}: the key is kept in the state with the claim, and the destroy revokes both`, async () => {
+      bench.emu.faults.add({ method: "POST", path: KEYS, status: 500, afterCommit: true, times: 1 });
+      for (const f of faults) bench.emu.faults.add(f);
+      const e = await rejection(lifecycle.create(ctx(), inputs()));
+      assert.ok(e instanceof InitFailedError, e.message);
+      assert.doesNotMatch(e.message, /no key was left behind/);
+      assert.equal(claimed().length, 2, "the hidden attempt's key and this create's, both under the claim");
+      assert.equal(e.properties["pendingClaim"], claimed()[0]!.name);
+      assert.equal(e.properties["apiKey"], undefined);
+      assert.equal(bench.emu.log.count({ method: "DELETE" }), 0, "nothing revoked that the state would not remember");
+      bench.emu.faults.clear();
+      now += 10_000;
+      await lifecycle.remove(ctx(), e.id, e.properties);
+      assert.deepEqual(bench.emu.store.apiKeys(podId), []);
+    });
+  }
+
+  it("a failed attempt that committed nothing also leaves its claim in the state: nothing can tell it from a hidden key", async () => {
     bench.emu.faults.add({ method: "POST", path: KEYS, status: 503, times: 1 });
     const { outs } = await lifecycle.create(ctx(), inputs());
     // Nothing was made, but nothing can tell that from a key the listing hides: the claim is kept, at no cost.

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
 import { PodApiKey, type PodApiKeyPermissions } from "./podApiKey";
 import { DURATION_WORDS, parseDuration } from "./lifecycle/rotation";
 
@@ -19,6 +20,11 @@ export interface RotatingPodApiKeyArgs {
    * name (`<name>-a-<random>`, `<name>-b-<random>`), new at each rotation.
    */
   readonly name?: pulumi.Input<string>;
+  /**
+   * Both keys' own credential, in place of the stack's (see {@link ConnectionArgs}): a pair in a second
+   * organization or region. Stored as a secret. Default: the stack's credential.
+   */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** One of the pair's keys, as the outputs need it. @internal */
@@ -94,7 +100,11 @@ export class RotatingPodApiKey extends pulumi.ComponentResource {
     super("agentmail:index:RotatingPodApiKey", name, {}, opts);
     const keyName = (suffix: string): pulumi.Input<string> | undefined =>
       args.name === undefined ? undefined : pulumi.interpolate`${args.name}-${suffix}`;
-    const common = { podId: args.podId, ...(args.permissions === undefined ? {} : { permissions: args.permissions }) };
+    const common = {
+      podId: args.podId,
+      ...(args.permissions === undefined ? {} : { permissions: args.permissions }),
+      ...(args.connection === undefined ? {} : { connection: args.connection }),
+    };
     const a = new PodApiKey(
       `${name}-a`,
       { ...common, ...named(keyName("a")), rotateAfter: twice(args.rotationPeriod) },

@@ -7,13 +7,10 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { calls, registrations, value } from "./setup";
+import { calls, registrations, SECRET_SIG, SIG, value } from "./setup";
 // Loaded after the mocks are installed, as a program would be.
 import { getPod, getPodApiKeysOutput, Pod, PodApiKey } from "../../provider";
 
-/** Pulumi's wire markers of a secret (`runtime/rpc.js` `specialSigKey`, `specialSecretSig`). */
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const EU_KEY = "am_eu_mocksconnectionkey0123456789abcdef";
 const EU_URL = "https://api.agentmail.eu";
 

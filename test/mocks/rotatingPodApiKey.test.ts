@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { registrations, value } from "./setup";
+import { registrations, SECRET_SIG, SIG, value } from "./setup";
+
 // Loaded after the mocks are installed, as a program would be.
 import { RotatingPodApiKey } from "../../provider";
 
@@ -46,6 +47,23 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     assert.equal(await value(pair.previousApiKey), "am_us_created_worker-a_0123456789");
     assert.equal(await value(pair.previousApiKeyId), "worker-a-id");
     assert.equal(await value(pair.rotatesAt), undefined);
+  });
+
+  it("gives both keys its connection, as a secret input", async () => {
+    const eu = new RotatingPodApiKey("eu-pair", {
+      podId: "pod_eu",
+      rotationPeriod: "30d",
+      connection: { apiKey: "am_eu_pairconnectionkey0123456789", baseUrl: "https://api.agentmail.eu" },
+    });
+    await value(eu.apiKeyId);
+    for (const child of ["eu-pair-a", "eu-pair-b"]) {
+      const input = registrations.find((r) => r.name === child)?.inputs["connection"] as Record<string, unknown>;
+      assert.equal(input?.[SIG], SECRET_SIG, `${child}: connection is a secret on the wire`);
+      assert.deepEqual(input?.["value"], {
+        apiKey: "am_eu_pairconnectionkey0123456789",
+        baseUrl: "https://api.agentmail.eu",
+      });
+    }
   });
 
   it("names the keys <name>-a and <name>-b when a name is given", async () => {

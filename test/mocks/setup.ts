@@ -10,6 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** A credential in the environment, which must never reach a `__provider` text. */
+/** Pulumi's wire markers of a secret (`runtime/rpc.js` `specialSigKey`, `specialSecretSig`). */
+export const SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
 export const SECRET_CREDENTIAL = "am_us_mockscredential0123456789abcdef";
 process.env["AGENTMAIL_API_KEY"] = SECRET_CREDENTIAL;
 

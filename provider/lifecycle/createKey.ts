@@ -140,7 +140,8 @@ export async function createKeyOnce(
     try {
       job.unaccounted = Math.max(0, job.unaccounted - (await revokeClaimed(job, created.api_key_id)));
     } catch (cleanup) {
-      // Keep no key while one of this create's own may be loose: the user is told, and runs again.
+      // An earlier attempt's key may be loose, and was not looked for: this key goes to the state with the
+      // claim (created-but-failed, see revokeOwn), so that the next run sweeps both.
       throw await revokeOwn(
         job,
         created.api_key_id,

@@ -46,7 +46,8 @@ function getStartedProgram(): string {
   return block.replace(/^ {3}/gm, "");
 }
 
-function typeErrors(file: string): string[] {
+/** A strict type-check of `file` as a user's project would run it. */
+function typeCheck(file: string): { program: ts.Program; errors: string[] } {
   const program = ts.createProgram([file], {
     strict: true,
     noEmit: true,
@@ -56,7 +57,8 @@ function typeErrors(file: string): string[] {
     skipLibCheck: true,
     types: [],
   });
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  return { program, errors };
 }
 
 describe("the packed package, installed into a fresh project (level 4)", function () {
@@ -121,19 +123,8 @@ describe("the packed package, installed into a fresh project (level 4)", functio
   });
 
   it("type-checks a TypeScript program against the installed types", () => {
-    const program = ts.createProgram([path.join(project.dir, "index.ts")], {
-      strict: true,
-      noEmit: true,
-      module: ts.ModuleKind.Node16,
-      moduleResolution: ts.ModuleResolutionKind.Node16,
-      target: ts.ScriptTarget.ES2022,
-      skipLibCheck: true,
-      types: [],
-    });
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    assert.deepEqual(diagnostics, []);
+    const { program, errors } = typeCheck(path.join(project.dir, "index.ts"));
+    assert.deepEqual(errors, []);
     const resolved = program
       .getSourceFiles()
       .map((f) => f.fileName)
@@ -148,7 +139,7 @@ describe("the packed package, installed into a fresh project (level 4)", functio
     const code = getStartedProgram();
     const file = path.join(project.dir, "getStarted.ts");
     fs.writeFileSync(file, code);
-    assert.deepEqual(typeErrors(file), []);
+    assert.deepEqual(typeCheck(file).errors, []);
     const js = ts.transpileModule(code, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     });

@@ -164,9 +164,9 @@ export async function createKeyOnce(
 }
 
 /**
- * Revokes the keys of `keys` (a listing of the pod) under `claim`, a claim name a create of this resource
- * left pending, except `keep` (the resource's own key); returns how many. Such keys are provably this
- * resource's: no other create sends that name.
+ * Revokes the keys of `keys` (a listing of the pod) under `claim`, a claim name of this resource's create,
+ * except `keep` (the resource's own key); returns how many. Such keys are provably this resource's: no other
+ * create sends that name. `revokeOne` defaults to a DELETE for which 404 (already gone) is success.
  * @internal
  */
 export async function sweepClaim(
@@ -174,18 +174,21 @@ export async function sweepClaim(
   podId: string,
   claim: string,
   keys: readonly { api_key_id: string; name: string }[],
-  keep: string,
+  keep: string | undefined,
+  revokeOne: (id: string) => Promise<void> = (id) => deleteIfThere(client, podId, id),
 ): Promise<number> {
   if (!claim.startsWith(CLAIM_PREFIX)) return 0;
   const strays = keys.filter((k) => k.name === claim && k.api_key_id !== keep);
-  for (const k of strays) {
-    try {
-      await client.deleteApiKey(podId, k.api_key_id);
-    } catch (e) {
-      if (!isApiError(e, 404)) throw e;
-    }
-  }
+  for (const k of strays) await revokeOne(k.api_key_id);
   return strays.length;
+}
+
+async function deleteIfThere(client: AgentMailClient, podId: string, id: string): Promise<void> {
+  try {
+    await client.deleteApiKey(podId, id);
+  } catch (e) {
+    if (!isApiError(e, 404)) throw e;
+  }
 }
 
 /**
@@ -217,9 +220,7 @@ async function rename(job: Job, id: string): Promise<void> {
  */
 async function revokeClaimed(job: Job, keep?: string): Promise<number> {
   const keys = await job.client.listAllApiKeys(job.podId);
-  const mine = keys.filter((k) => k.name === job.claim && k.api_key_id !== keep);
-  for (const k of mine) await revoke(job, k.api_key_id);
-  return mine.length;
+  return sweepClaim(job.client, job.podId, job.claim, keys, keep, (id) => revoke(job, id));
 }
 
 async function revoke(job: Job, id: string): Promise<void> {

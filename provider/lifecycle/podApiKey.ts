@@ -217,7 +217,7 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
       ctx.listings !== undefined
         ? await ctx.listings.list(client, podId)
         : { keys: await client.listAllApiKeys(podId), byId: undefined };
-    found = listing.byId?.get(id) ?? listing.keys.find((k) => k.api_key_id === id);
+    found = listing.byId !== undefined ? listing.byId.get(id) : listing.keys.find((k) => k.api_key_id === id);
     pendingClaim = await settleClaim(ctx, client, podId, id, props, listing.keys);
   } catch (e) {
     if (isApiError(e, 404)) {

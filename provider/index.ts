@@ -6,7 +6,7 @@
 export { PodApiKey, type PodApiKeyArgs, type PodApiKeyPermissions } from "./podApiKey";
 export { Pod, type PodArgs } from "./pod";
 export { type ConnectionArgs } from "./connection";
-export { RotatingPodApiKey, type RotatingPodApiKeyArgs } from "./rotatingPodApiKey";
+export { RotatingPodApiKey, RotationSchedule, type RotatingPodApiKeyArgs } from "./rotatingPodApiKey";
 export {
   getPod,
   getPodOutput,

@@ -60,22 +60,19 @@ export interface PodApiKeyArgs {
    */
   readonly expireAfter?: pulumi.Input<string>;
   /**
-   * Set by `RotatingPodApiKey` on the second key of a pair: the partner key's `createdAt`.
-   * @internal
+   * Any value; changing it replaces the key (new key first, then the old one is revoked), with
+   * `rotationTrigger` as the reason in `pulumi preview`. A rotation by hand (`"2027-q1"`, then `"2027-q2"`), or
+   * from a schedule of your own; `RotatingPodApiKey` sets it from its schedule. Setting it the first time, or
+   * removing it, replaces the key too. Default: none.
    */
-  readonly rotateBehind?: pulumi.Input<string>;
-  /**
-   * Set by `RotatingPodApiKey` with `rotateBehind`: the pair's period.
-   * @internal
-   */
-  readonly rotationPeriod?: pulumi.Input<string>;
+  readonly rotationTrigger?: pulumi.Input<string>;
 }
 
 /**
  * An AgentMail API key scoped to one pod, with only the permissions it is given.
  *
  * `pulumi up` creates it (`POST /v0/pods/{podId}/api-keys`) and stores the key in `apiKey` as a secret;
- * `pulumi destroy` revokes it; a change of `podId`, `name`, `permissions` or `expiresAt` replaces it,
+ * `pulumi destroy` revokes it; a change of `podId`, `name`, `permissions`, `expiresAt` or `rotationTrigger` replaces it,
  * creating the new key before revoking the old one; `pulumi refresh` notices a key revoked elsewhere.
  * With `rotateAfter`, the first `pulumi up` after the key reached that age replaces it the same way.
  *
@@ -113,6 +110,8 @@ export class PodApiKey extends pulumi.dynamic.Resource {
   declare public readonly rotateAfter: pulumi.Output<string | undefined>;
   /** The expiry policy in force: the given `expireAfter`. */
   declare public readonly expireAfter: pulumi.Output<string | undefined>;
+  /** The given `rotationTrigger`, whose change replaced the key last. */
+  declare public readonly rotationTrigger: pulumi.Output<string | undefined>;
   /**
    * When the key becomes due for rotation (`createdAt + rotateAfter`, ISO-8601): the first `pulumi up` from then
    * on replaces it. Undefined without `rotateAfter`.
@@ -141,6 +140,7 @@ export class PodApiKey extends pulumi.dynamic.Resource {
         connection: secretConnection(args.connection),
         rotateAfter: args.rotateAfter,
         expireAfter: args.expireAfter,
+        rotationTrigger: args.rotationTrigger,
         autoNamePrefix: name,
         apiKeyId: undefined,
         apiKey: undefined,

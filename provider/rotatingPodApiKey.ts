@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { PodApiKey, type PodApiKeyPermissions } from "./podApiKey";
 import { DURATION_WORDS, parseDuration } from "./lifecycle/rotation";
+import scheduleProvider = require("./shim/rotationSchedule");
 
 /** The arguments of a {@link RotatingPodApiKey}. */
 export interface RotatingPodApiKeyArgs {
@@ -27,31 +28,52 @@ export interface RotatingPodApiKeyArgs {
   readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
-/** One of the pair's keys, as the outputs need it. @internal */
-export interface PairMember {
-  readonly createdAt: string;
-  readonly apiKey: string;
-  readonly apiKeyId: string;
-  readonly rotatesAt?: string | undefined;
-}
-
 /**
- * The pair's view of its two keys: the older is the one due first (`b`, made in the same `up` as `a`, is due
- * after one period, `a` after two; a key with no due time yet, `b` made after `a`'s first period, is the newer),
- * then the one created first; the newer is the other. `rotatesAt` is the earlier due time.
- * @internal
+ * The schedule of a {@link RotatingPodApiKey}: which of its two keys a `pulumi up` replaces, and when. A resource
+ * with no API call of its own, registered before both keys; its state is the pair's bookkeeping (each key's
+ * generation, when it began, which is the newer). Once the newer key's generation is one `rotationPeriod` old,
+ * the next `up` gives the older key a new generation, which replaces it (its `rotationTrigger`). Created by
+ * `RotatingPodApiKey`; of no use alone.
  */
-export function pairView(a: PairMember, b: PairMember): { newer: PairMember; older: PairMember; rotatesAt?: string } {
-  const due = (k: PairMember): number => (typeof k.rotatesAt === "string" ? Date.parse(k.rotatesAt) : Infinity);
-  const aOlder = due(a) !== due(b) ? due(a) < due(b) : Date.parse(a.createdAt) <= Date.parse(b.createdAt);
-  const [older, newer] = aOlder ? [a, b] : [b, a];
-  const first = Math.min(due(a), due(b));
-  return Number.isFinite(first) ? { newer, older, rotatesAt: new Date(first).toISOString() } : { newer, older };
-}
+export class RotationSchedule extends pulumi.dynamic.Resource {
+  /** The pair's period, as given. */
+  declare public readonly rotationPeriod: pulumi.Output<string>;
+  /** Key `a`'s generation: a new one replaces it. */
+  declare public readonly generationA: pulumi.Output<number>;
+  /** Key `b`'s generation: a new one replaces it. */
+  declare public readonly generationB: pulumi.Output<number>;
+  /** When `a`'s generation began (ISO-8601, whole minutes). */
+  declare public readonly sinceA: pulumi.Output<string>;
+  /** When `b`'s generation began (ISO-8601, whole minutes). */
+  declare public readonly sinceB: pulumi.Output<string>;
+  /** The key whose generation began last: `"a"` or `"b"`. */
+  declare public readonly newer: pulumi.Output<"a" | "b">;
+  /** When the next replacement is due: the newer generation's start plus one period. */
+  declare public readonly rotatesAt: pulumi.Output<string>;
 
-/** `duration` times two, in the same unit (`"30d"` gives `"60d"`). @internal */
-export function twice(duration: string): string {
-  return `${Number(duration.slice(0, -1)) * 2}${duration.slice(-1)}`;
+  /**
+   * @param name The resource's unique name.
+   * @param args The pair's period.
+   * @param opts Resource options.
+   */
+  constructor(name: string, args: { readonly rotationPeriod: string }, opts?: pulumi.CustomResourceOptions) {
+    super(
+      scheduleProvider,
+      name,
+      {
+        rotationPeriod: args.rotationPeriod,
+        generationA: undefined,
+        generationB: undefined,
+        sinceA: undefined,
+        sinceB: undefined,
+        newer: undefined,
+        rotatesAt: undefined,
+      },
+      opts,
+      "agentmail",
+      "RotationSchedule",
+    );
+  }
 }
 
 /**
@@ -60,9 +82,11 @@ export function twice(duration: string): string {
  * `up`), `previousApiKey` the older one, still valid. Each `up` past a period boundary replaces only the older
  * key (new key first, then the old one is revoked).
  *
- * How: child `a` rotates on its own age (`rotateAfter` = two periods). Child `b` takes `a`'s `createdAt` as an
- * input and is due once `a` is one period old, if `b` was made before that; so `b` is replaced halfway through
- * each `a`'s life and never together with it. Rotation happens when someone runs `pulumi up` (schedule it).
+ * How: a {@link RotationSchedule} child, registered first, keeps the pair's order and ages in its state; once
+ * the newer key is one period old, it gives the older key a new generation, and that key (its
+ * `rotationTrigger`) is replaced. So an `up` replaces at most one key, always the older, even after weeks
+ * without an `up`; the key handed out as `apiKey` stays valid at least until the `up` after the next period
+ * boundary. Rotation happens when someone runs `pulumi up` (schedule it).
  *
  * @example
  * ```ts
@@ -81,9 +105,11 @@ export class RotatingPodApiKey extends pulumi.ComponentResource {
   /** The older key's id. */
   declare public readonly previousApiKeyId: pulumi.Output<string>;
   /** When the next rotation is due (ISO-8601): the first `up` from then on replaces the older key. */
-  declare public readonly rotatesAt: pulumi.Output<string | undefined>;
-  /** The two keys, `a` (rotates on its own age) and `b` (follows `a`): for dependencies, not for reading secrets. */
+  declare public readonly rotatesAt: pulumi.Output<string>;
+  /** The two keys, `a` and `b`: for dependencies, not for reading secrets (which one is newer changes). */
   declare public readonly keys: readonly [PodApiKey, PodApiKey];
+  /** The schedule that decides which key the next rotation replaces. */
+  declare public readonly schedule: RotationSchedule;
 
   /**
    * @param name The component's unique name; its children are `<name>-a` and `<name>-b`.
@@ -105,26 +131,30 @@ export class RotatingPodApiKey extends pulumi.ComponentResource {
       ...(args.permissions === undefined ? {} : { permissions: args.permissions }),
       ...(args.connection === undefined ? {} : { connection: args.connection }),
     };
-    const a = new PodApiKey(
-      `${name}-a`,
-      { ...common, ...named(keyName("a")), rotateAfter: twice(args.rotationPeriod) },
+    const schedule = new RotationSchedule(
+      `${name}-schedule`,
+      { rotationPeriod: args.rotationPeriod },
       { parent: this },
     );
-    const b = new PodApiKey(
-      `${name}-b`,
-      { ...common, ...named(keyName("b")), rotateBehind: a.createdAt, rotationPeriod: args.rotationPeriod },
-      { parent: this },
-    );
-    const view = pulumi
-      .all([a.createdAt, a.apiKey, a.apiKeyId, a.rotatesAt, b.createdAt, b.apiKey, b.apiKeyId, b.rotatesAt])
-      .apply(([ac, ak, aid, ar, bc, bk, bid, br]) =>
-        pairView(
-          { createdAt: ac, apiKey: ak, apiKeyId: aid, rotatesAt: ar },
-          { createdAt: bc, apiKey: bk, apiKeyId: bid, rotatesAt: br },
-        ),
+    const key = (member: "a" | "b", generation: pulumi.Output<number>): PodApiKey =>
+      new PodApiKey(
+        `${name}-${member}`,
+        { ...common, ...named(keyName(member)), rotationTrigger: generation.apply((g) => `generation ${g}`) },
+        { parent: this },
       );
+    const a = key("a", schedule.generationA);
+    const b = key("b", schedule.generationB);
+    // The order is the schedule's, not the keys' createdAt: the key handed out is never the next one replaced.
+    const view = pulumi
+      .all([schedule.newer, schedule.rotatesAt, a.apiKey, a.apiKeyId, b.apiKey, b.apiKeyId])
+      .apply(([newer, rotatesAt, aKey, aId, bKey, bId]) => {
+        const ka = { apiKey: aKey, apiKeyId: aId };
+        const kb = { apiKey: bKey, apiKeyId: bId };
+        return newer === "b" ? { newer: kb, older: ka, rotatesAt } : { newer: ka, older: kb, rotatesAt };
+      });
     this.keys = [a, b];
     Object.assign(this, {
+      schedule,
       apiKey: pulumi.secret(view.apply((v) => v.newer.apiKey)),
       apiKeyId: view.apply((v) => v.newer.apiKeyId),
       previousApiKey: pulumi.secret(view.apply((v) => v.older.apiKey)),

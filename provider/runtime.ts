@@ -14,6 +14,7 @@ import type { RetryPolicy } from "./agentmail/retry";
 import type { LifecycleContext } from "./lifecycle/context";
 import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
 import * as podLifecycle from "./lifecycle/pod";
+import * as rotationScheduleLifecycle from "./lifecycle/rotationSchedule";
 
 /** Settings read from the stack config by `configure()`. */
 export interface RuntimeSettings {
@@ -165,4 +166,17 @@ export const podApiKey = methods(podApiKeyLifecycle);
 export const pod = {
   ...methods(podLifecycle),
   diff: (id: string, olds: Props, news: Props) => podLifecycle.diffChecked(context, id, olds, news),
+};
+
+/**
+ * The rotation schedule's methods (see lifecycle/rotationSchedule.ts): no credential, no request, so no
+ * settings are checked and nothing is configured.
+ */
+export const rotationSchedule = {
+  check: (olds: Props, news: Props) => rotationScheduleLifecycle.check(olds, news),
+  diff: (id: string, olds: Props, news: Props) => rotationScheduleLifecycle.diff(id, olds, news),
+  create: (inputs: Props) => rotationScheduleLifecycle.create(inputs),
+  read: (id: string, props: Props) => rotationScheduleLifecycle.read(id, props),
+  update: (id: string, olds: Props, news: Props) => rotationScheduleLifecycle.update(id, olds, news),
+  delete: () => rotationScheduleLifecycle.remove(),
 };

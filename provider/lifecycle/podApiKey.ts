@@ -54,7 +54,7 @@ export interface PodApiKeyState {
 
 type Props = Record<string, unknown>;
 
-const REPLACING = ["podId", "name", "permissions", "expiresAt"] as const;
+const REPLACING = ["podId", "name", "permissions", "expiresAt", "rotationTrigger"] as const;
 
 /** @internal */
 export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }> {
@@ -64,7 +64,7 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
 }
 
 /**
- * Every change of `podId`, `name`, `permissions` or a given `expiresAt` replaces the key. An expiry the key
+ * Every change of `podId`, `name`, `permissions`, a given `expiresAt` or `rotationTrigger` replaces the key. An expiry the key
  * inherited (none given) or got from `expireAfter` is compared with nothing: it changes nothing by itself. A key
  * whose expiry has passed, given or inherited, no longer works, and is replaced. A key due for rotation under
  * the new policy (see rotation.ts) is replaced, with `rotateAfter` as the reason; a policy change alone

@@ -59,9 +59,8 @@ export const PodApiKeyInputsSchema = z.strictObject({
   // Durations: their form and conflicts are checked by rotationFailures (rotation.ts), with reasons of their own.
   rotateAfter: orUnknown(z.string()).optional(),
   expireAfter: orUnknown(z.string()).optional(),
-  // Set by RotatingPodApiKey on the second key of a pair (see rotation.ts), not by users.
-  rotateBehind: orUnknown(z.string().refine((v) => dateTimeProblem(v) === undefined)).optional(),
-  rotationPeriod: orUnknown(z.string()).optional(),
+  // Any value; a change replaces the key (RotatingPodApiKey sets its schedule's generation here).
+  rotationTrigger: orUnknown(unpadded()).optional(),
   // Set by the resource class, not by users.
   autoNamePrefix: z.string().optional(),
   // Set by check itself (see naming.ts), and so present when checked inputs are checked again.
@@ -85,6 +84,8 @@ const WORDS: InputsVocabulary = {
     connection: CONNECTION_ALLOWED,
     rotateAfter: `${DURATION_WORDS}, shorter than expireAfter`,
     expireAfter: `${DURATION_WORDS}, not together with expiresAt`,
+    rotationTrigger:
+      'any non-empty string without leading or trailing spaces (e.g. "2027-q1"); changing it replaces the key',
   },
   reasonFor: (path, news) => {
     if (path[0] === "connection") return connectionReason(path, news);

@@ -3,17 +3,15 @@
  * (`rotateAfter`, `expireAfter`), when a key is due, and which inputs conflict. `check`, `diff`, `create` and
  * `update` call them; nothing here talks HTTP or reads the time itself.
  *
- * Two rules can make a key due:
- * - its own age: `rotateAfter` has passed since the key's `createdAt` (the API's answer, kept in state);
- * - a partner's age (`rotateBehind`, set only by `RotatingPodApiKey`): the partner key was created at that
- *   instant, and this key, made before the partner's first period ended, is due once that period has ended.
- *   So the second key of a pair is replaced halfway through the first one's life, never together with it.
+ * A key is due once `rotateAfter` has passed since its `createdAt` (the API's answer, kept in state). The pair
+ * (`RotatingPodApiKey`) decides in its own schedule instead (rotationSchedule.ts) and replaces a key through its
+ * `rotationTrigger`.
  */
 import type { Failure } from "./inputs";
 import { isUnknown } from "./unknown";
 
 /** The policy inputs: changing them alone replaces nothing (an in-place update of the state). @internal */
-export const POLICY_INPUTS = ["rotateAfter", "expireAfter", "rotateBehind", "rotationPeriod"] as const;
+export const POLICY_INPUTS = ["rotateAfter", "expireAfter"] as const;
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
 const DURATION = /^([1-9]\d{0,5})([dhm])$/;
@@ -37,21 +35,12 @@ export function after(from: unknown, duration: unknown): string | undefined {
 }
 
 /**
- * When the key becomes due for rotation, by the rules above, or undefined when no rule applies. `policy` holds
- * the inputs in force (the new ones in `diff`), `createdAt` the key's creation time from state.
+ * When the key becomes due for rotation (`createdAt + rotateAfter`), or undefined without `rotateAfter`. `policy`
+ * holds the inputs in force (the new ones in `diff`), `createdAt` the key's creation time from state.
  * @internal
  */
 export function rotatesAt(createdAt: unknown, policy: Record<string, unknown>): string | undefined {
-  const candidates = [after(createdAt, policy["rotateAfter"]), partnerDue(createdAt, policy)];
-  const instants = candidates.filter((c): c is string => c !== undefined).map(Date.parse);
-  return instants.length === 0 ? undefined : new Date(Math.min(...instants)).toISOString();
-}
-
-/** The end of the partner's first period, if this key was made before it; later keys wait for the partner's next one. */
-function partnerDue(createdAt: unknown, policy: Record<string, unknown>): string | undefined {
-  const due = after(policy["rotateBehind"], policy["rotationPeriod"]);
-  if (due === undefined || typeof createdAt !== "string") return undefined;
-  return Date.parse(createdAt) < Date.parse(due) ? due : undefined;
+  return after(createdAt, policy["rotateAfter"]);
 }
 
 /** True when the key in state is due for rotation at `now` under `policy`. Unknown policy values decide nothing. @internal */
@@ -73,7 +62,7 @@ export function policyChanged(olds: Record<string, unknown>, news: Record<string
  */
 export function rotationFailures(news: Record<string, unknown>): Failure[] {
   const failures: Failure[] = [];
-  for (const input of ["rotateAfter", "expireAfter", "rotationPeriod"] as const) {
+  for (const input of ["rotateAfter", "expireAfter"] as const) {
     const v = news[input];
     if (v === undefined || v === null || isUnknown(v) || parseDuration(v) !== undefined) continue;
     failures.push({

@@ -11,6 +11,7 @@ import { grantOf, grantToWire } from "../agentmail/permissions";
 import type { Failure } from "../lifecycle/inputs";
 import * as podLifecycle from "../lifecycle/pod";
 import * as podApiKeyLifecycle from "../lifecycle/podApiKey";
+import * as rotationScheduleLifecycle from "../lifecycle/rotationSchedule";
 import { generateClientId } from "../lifecycle/podInputs";
 import { GET_POD_API_KEYS_TOKEN, GET_POD_TOKEN } from "../lookups";
 import { CheckFailedError } from "./checkFailure";
@@ -21,6 +22,8 @@ import { asProviderSees, isSecretWrapper, wrapSecret } from "./wire";
 export const POD_API_KEY_TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
 /** The type token of a `Pod` resource, as mocks' `newResource` receives it. */
 export const POD_TYPE = "pulumi-nodejs:dynamic/agentmail:Pod";
+/** The type token of a `RotatingPodApiKey`'s schedule, as mocks' `newResource` receives it. */
+export const ROTATION_SCHEDULE_TYPE = "pulumi-nodejs:dynamic/agentmail:RotationSchedule";
 
 /** Options of {@link agentmailMocks}. */
 export interface AgentMailMocksOptions {
@@ -45,6 +48,9 @@ type Outcome = { id: string | undefined; state: Props };
  *   UUID for a `Pod`), `clientId` (generated unless given). Ids and the secret are random, as AgentMail's are.
  * - The lookups `getPod` / `getPodApiKeys` are answered from `options.pods`: `getPodApiKeys` of a pod not seeded
  *   lists no key, and `getPod` of a pod not seeded fails, as AgentMail's 404 would.
+ * - A `RotatingPodApiKey`'s schedule is answered as its first `up` makes it: both keys in generation 1 (their
+ *   `rotationTrigger` is `"generation 1"`), `a` counted as the newer (so `apiKey` is `a`'s key), `rotatesAt` one
+ *   `rotationPeriod` after the clock's minute.
  * - Every other resource type, and every other call, goes to `inner` (your own mocks); without one, a resource's
  *   state is its inputs (id `<name>_id`) and a call returns its inputs.
  *
@@ -65,6 +71,7 @@ export function agentmailMocks(
     newResource: async (args) => {
       if (args.type === POD_API_KEY_TYPE) return podApiKey(args, now);
       if (args.type === POD_TYPE) return pod(args, now);
+      if (args.type === ROTATION_SCHEDULE_TYPE) return rotationSchedule(args, now);
       return inner.newResource?.(args) ?? { id: `${args.name}_id`, state: args.inputs };
     },
     call: async (args) => {
@@ -124,6 +131,12 @@ async function pod(args: pulumi.runtime.MockResourceArgs, now: () => number): Pr
     id: created.pod_id,
     state: keptSecret(args.inputs, podLifecycle.outputsOf({ ...inputs, clientId }, created)),
   };
+}
+
+/** A pair's schedule as its first `up` makes it: both keys in their first generation, `a` the newer. */
+async function rotationSchedule(args: pulumi.runtime.MockResourceArgs, now: () => number): Promise<Outcome> {
+  const inputs = await checked(args, (olds, news) => rotationScheduleLifecycle.check(olds, news, now));
+  return { id: `${args.name}-id`, state: (await rotationScheduleLifecycle.create(inputs)).outs };
 }
 
 /** `outs` with every output whose input was a secret wrapped again: the engine keeps a secret input's output secret. */

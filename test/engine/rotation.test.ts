@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { hostClock, unwrapSecrets, urn, type CapturedResource } from "../../harness";
-import { twice } from "../../provider/rotatingPodApiKey";
-import { step, upPair, type Live, type ProviderOps } from "../lifecycle/engineDriver";
+import { pairOrder, step, upPair, type PairState, type ProviderOps } from "../lifecycle/engineDriver";
 import { useEngineFixture } from "./fixture";
 
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "rotation.js");
 const TYPE = "pulumi-nodejs:dynamic/agentmail:PodApiKey";
+const SCHEDULE_TYPE = "pulumi-nodejs:dynamic/agentmail:RotationSchedule";
 const DAY = 86_400_000;
 const START = Date.parse("2030-01-01T09:00:00.000Z");
 
@@ -31,10 +31,12 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
   });
   let rotating: CapturedResource;
   let pairA: CapturedResource;
+  let pairSchedule: CapturedResource;
   after(() => clock.cleanup());
   before(() => {
     rotating = fx.captured.resources.find((r) => r.name === "rotating")!;
     pairA = fx.captured.resources.find((r) => r.name === "pair-a")!;
+    pairSchedule = fx.captured.resources.find((r) => r.name === "pair-schedule")!;
     clock.set(START);
   });
   beforeEach(() => fx.emu.log.clear());
@@ -61,9 +63,17 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
   it("the program registers rotateAfter and expireAfter, and the pair's children with their policies", () => {
     assert.equal(rotating.inputs["rotateAfter"], "90d");
     assert.equal(rotating.inputs["expireAfter"], "120d");
-    assert.equal(pairA.inputs["rotateAfter"], "60d");
     const pairB = fx.captured.resources.find((r) => r.name === "pair-b")!;
-    assert.equal(pairB.inputs["rotationPeriod"], "30d");
+    assert.equal(pairSchedule.inputs["rotationPeriod"], "30d");
+    assert.equal(pairSchedule.type, SCHEDULE_TYPE);
+    assert.deepEqual(pairSchedule.options.dependencies, [], "the schedule waits for nothing");
+    for (const key of [pairA, pairB]) {
+      assert.equal(key.inputs["rotateAfter"], undefined);
+      assert.ok(
+        key.options.propertyDependencies["rotationTrigger"]?.includes(pairSchedule.urn),
+        `${key.name} takes its rotationTrigger from the schedule (so waits for it)`,
+      );
+    }
   });
 
   it("Check/Create/Diff/Update: a rotateAfter change is an Update that keeps every output; a due key is replaced", async () => {
@@ -94,7 +104,7 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
       "same",
       "a second up: no change",
     );
-    clock.set(START + 60 * DAY + 1000);
+    clock.set(createdAt + 60 * DAY); // from the key's own creation: due whatever the time the create took
     const rotated = await step(ops, policy.live, { ...news, rotateAfter: "60d" });
     assert.equal(rotated.kind, "replace");
     assert.deepEqual(rotated.replaces, ["rotateAfter"]);
@@ -108,37 +118,65 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
     await ops.remove(rotated.live.id, rotated.live.outs);
   });
 
-  it("the pair, 100 daily ups: one key replaced per period, apiKey younger than a period, nothing left", async () => {
+  it("the pair, 90 days of ups around a 60-day gap: its schedule and keys through the host, only the older key replaced, nothing left", async () => {
     const ops = hostOps("pair-a");
     const opsB = hostOps("pair-b");
-    // Each child under its own URN; the driver steps `a` then `b`.
-    const both: ProviderOps = {
+    // Each key under its own URN.
+    const keys: ProviderOps = {
       check: (olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).check(olds, news),
       diff: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).diff(id, olds, news),
       create: (inputs) => (inputs["autoNamePrefix"] === "pair-b" ? opsB : ops).create(inputs),
       update: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).update(id, olds, news),
       remove: (id, outs) => (outs["autoNamePrefix"] === "pair-b" ? opsB : ops).remove(id, outs),
     };
+    const scheduleUrn = urn(SCHEDULE_TYPE, "pair-schedule", "dev", "rotation");
+    const scheduleProvider = pairSchedule.inputs["__provider"];
+    const schedule: ProviderOps = {
+      check: (olds, news) => fx.host.check(scheduleUrn, olds, { ...news, __provider: scheduleProvider }),
+      diff: async (id, olds, news) => {
+        const d = await fx.host.diff(id, scheduleUrn, olds, news);
+        return { changes: d.changes === "DIFF_SOME", replaces: d.replaces };
+      },
+      create: async (inputs) => {
+        const made = await fx.host.create(scheduleUrn, inputs);
+        return { id: made.id, outs: made.properties };
+      },
+      update: async (id, olds, news) => ({ outs: (await fx.host.update(id, scheduleUrn, olds, news)).properties }),
+      remove: (id, outs) => fx.host.delete(id, scheduleUrn, outs),
+    };
     const base = {
       podId,
       permissions: pairA.inputs["permissions"],
       __provider: pairA.inputs["__provider"],
     };
-    let state: { a?: Live; b?: Live } = {};
+    let state: PairState = {};
     let rotations = 0;
-    for (let day = 0; day < 100; day++) {
+    const replacedDays: string[] = [];
+    for (let day = 0; day < 150; day++) {
+      // Ups on days 0-64, none on 65-124 (two periods, starting when `a` is the newer key), then daily again.
+      if (day >= 65 && day < 125) continue;
       clock.set(START + 5 * 365 * DAY + day * DAY);
-      const next = await upPair(both, state, base, "30d", twice("30d"));
-      rotations += next.steps.filter((s) => s.kind === "replace").length;
-      assert.ok(next.steps.filter((s) => s.kind === "replace").length <= 1, `day ${day}`);
-      const newest = Math.max(...[next.a, next.b].map((l) => Date.parse(l.outs["createdAt"] as string)));
-      assert.ok(clock.now() - newest < 30 * DAY, `day ${day}: the newer key is younger than a period`);
+      const before = state.a === undefined ? undefined : pairOrder(state);
+      const next = await upPair({ schedule, keys }, state, base, "30d");
+      const replaced = next.steps.filter((s) => s.kind === "replace");
+      assert.ok(replaced.length <= 1, `day ${day}`);
+      if (before !== undefined && replaced.length === 1) {
+        assert.equal(replaced[0]!.retired!.id, before.older.id, `day ${day}: the older key is the one replaced`);
+      }
+      for (const s of replaced) replacedDays.push(`${day}:${s.live.outs["autoNamePrefix"] === "pair-b" ? "b" : "a"}`);
+      rotations += replaced.length;
+      const order = pairOrder(next);
+      const age = clock.now() - Date.parse(order.newer.outs["createdAt"] as string);
+      assert.ok(age < 30 * DAY, `day ${day}: the newer key is younger than a period`);
       assert.equal(fx.emu.store.apiKeys(podId).length, 2, `day ${day}`);
       state = next;
     }
-    console.log(`      100 daily ups through the host: ${rotations} rotations`);
-    assert.equal(rotations, 3, "days 30, 60 and 90");
-    for (const live of [state.a!, state.b!]) await both.remove(live.id, live.outs);
+    console.log(`      90 days of ups through the host (none on days 65-124): replaced ${replacedDays.join(", ")}`);
+    // b at day 30, a at 60; after the gap b, the older, and not a, the newer (whose consumers would lose their key).
+    assert.deepEqual(replacedDays, ["30:b", "60:a", "125:b"]);
+    assert.equal(rotations, 3);
+    for (const live of [state.a!, state.b!]) await keys.remove(live.id, live.outs);
+    await schedule.remove(state.schedule!.id, state.schedule!.outs);
     assert.deepEqual(fx.emu.store.apiKeys(podId), []);
   });
 });

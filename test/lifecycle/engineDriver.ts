@@ -60,28 +60,79 @@ export async function step(ops: ProviderOps, old: Live | undefined, news: Props)
   return { live: old, kind: "same", replaces: [] };
 }
 
-/** The inputs `RotatingPodApiKey` registers for its children (see provider/rotatingPodApiKey.ts). */
-export function pairInputs(base: Props, period: string, doubled: string, aCreatedAt?: unknown): [Props, Props] {
+/** A RotatingPodApiKey's children in the state: its schedule and its two keys. */
+export interface PairState {
+  readonly schedule?: Live;
+  readonly a?: Live;
+  readonly b?: Live;
+}
+
+/** The operations of the pair's two providers. */
+export interface PairOps {
+  readonly schedule: ProviderOps;
+  readonly keys: ProviderOps;
+}
+
+/** The inputs `RotatingPodApiKey` registers for its keys (see provider/rotatingPodApiKey.ts), from its schedule's outputs. */
+export function pairInputs(base: Props, schedule: Props): [Props, Props] {
   return [
-    { ...base, autoNamePrefix: "pair-a", rotateAfter: doubled },
-    { ...base, autoNamePrefix: "pair-b", rotateBehind: aCreatedAt, rotationPeriod: period },
+    { ...base, autoNamePrefix: "pair-a", rotationTrigger: `generation ${String(schedule["generationA"])}` },
+    { ...base, autoNamePrefix: "pair-b", rotationTrigger: `generation ${String(schedule["generationB"])}` },
   ];
 }
 
-/** One `pulumi up` of a RotatingPodApiKey's two children: `b` after `a` (it takes `a`'s createdAt). */
+/** The pair's keys in its schedule's order, as its outputs give them: `newer` is `apiKey`. */
+export function pairOrder(state: PairState): { newer: Live; older: Live } {
+  const [a, b] = [state.a!, state.b!];
+  return state.schedule!.outs["newer"] === "b" ? { newer: b, older: a } : { newer: a, older: b };
+}
+
+/**
+ * One `pulumi up` of a RotatingPodApiKey's children: the schedule, then both keys (they take its generations),
+ * then the deletes of the replaced keys.
+ */
 export async function upPair(
-  ops: ProviderOps,
-  state: { a?: Live; b?: Live },
+  ops: PairOps,
+  state: PairState,
   base: Props,
   period: string,
-  doubled: string,
   beforeDeletes?: () => Promise<void>,
-): Promise<{ a: Live; b: Live; steps: [Step, Step] }> {
-  const [aNews] = pairInputs(base, period, doubled);
-  const a = await step(ops, state.a, aNews);
-  const [, bNews] = pairInputs(base, period, doubled, a.live.outs["createdAt"]);
-  const b = await step(ops, state.b, bNews);
+): Promise<{ schedule: Live; a: Live; b: Live; scheduleStep: Step; steps: [Step, Step] }> {
+  const s = await step(ops.schedule, state.schedule, { rotationPeriod: period, __provider: base["__provider"] });
+  assert.deepEqual(s.replaces, [], "a schedule is never replaced");
+  const [aNews, bNews] = pairInputs(base, s.live.outs);
+  const a = await step(ops.keys, state.a, aNews);
+  const b = await step(ops.keys, state.b, bNews);
   await beforeDeletes?.();
-  for (const s of [a, b]) if (s.retired !== undefined) await ops.remove(s.retired.id, s.retired.outs);
-  return { a: a.live, b: b.live, steps: [a, b] };
+  for (const k of [a, b]) if (k.retired !== undefined) await ops.keys.remove(k.retired.id, k.retired.outs);
+  return { schedule: s.live, a: a.live, b: b.live, scheduleStep: s, steps: [a, b] };
+}
+
+/**
+ * `pulumi preview` of the pair (no create, update or delete runs): Check and Diff of each child. The schedule's
+ * outputs in a previewed update are its checked inputs, as the engine hands them back for a provider without
+ * preview support (pulumi/pulumi `sdk/go/common/resource/plugin/provider_plugin.go`, `Update`: `if
+ * !protocol.supportsPreview ... return UpdateResponse{Properties: req.NewInputs}`); the keys are diffed with
+ * the generations from them. Returns what preview would show for each child.
+ */
+export async function previewPair(
+  ops: PairOps,
+  state: Required<PairState>,
+  base: Props,
+  period: string,
+): Promise<{ schedule: "same" | "update"; a: readonly string[]; b: readonly string[] }> {
+  const checked = await ops.schedule.check(state.schedule.inputs, {
+    rotationPeriod: period,
+    __provider: base["__provider"],
+  });
+  const d = await ops.schedule.diff(state.schedule.id, state.schedule.outs, checked.inputs);
+  const outs = d.changes ? checked.inputs : state.schedule.outs;
+  const [aNews, bNews] = pairInputs(base, outs);
+  const replaces = async (old: Live, news: Props) =>
+    (await ops.keys.diff(old.id, old.outs, (await ops.keys.check(old.inputs, news)).inputs)).replaces;
+  return {
+    schedule: d.changes ? "update" : "same",
+    a: await replaces(state.a, aNews),
+    b: await replaces(state.b, bNews),
+  };
 }

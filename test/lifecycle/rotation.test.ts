@@ -1,13 +1,13 @@
 /**
  * Level 2: rotation against the emulator, with its settable clock (nothing sleeps): a PodApiKey with
- * `rotateAfter` and `expireAfter` through the engine's steps, what a rotation costs in requests, and a year of
- * daily `pulumi up`s of a RotatingPodApiKey's two children.
+ * `rotateAfter`, `expireAfter` and `rotationTrigger` through the engine's steps, what a rotation costs in
+ * requests, and a year of daily `pulumi up`s of a RotatingPodApiKey's children (its schedule and two keys).
  */
 import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
-import { pairView, twice } from "../../provider/rotatingPodApiKey";
+import * as schedule from "../../provider/lifecycle/rotationSchedule";
 import { startBench, rejection, type Bench } from "./setup";
-import { step, upPair, type Live, type ProviderOps } from "./engineDriver";
+import { pairOrder, previewPair, step, upPair, type PairOps, type PairState, type ProviderOps } from "./engineDriver";
 
 type Props = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -22,6 +22,17 @@ function lifecycleOps(bench: Bench, now: () => number): ProviderOps {
     create: (inputs) => lifecycle.create(ctx, inputs),
     update: (id, olds, news) => lifecycle.update(id, olds, news),
     remove: (id, outs) => lifecycle.remove(ctx, id, outs),
+  };
+}
+
+/** The rotation schedule's lifecycle functions as the engine's operations, on the simulated clock. */
+function scheduleOps(now: () => number): ProviderOps {
+  return {
+    check: (olds, news) => schedule.check(olds, news, now),
+    diff: (id, olds, news) => schedule.diff(id, olds, news),
+    create: (inputs) => schedule.create(inputs),
+    update: (id, olds, news) => schedule.update(id, olds, news),
+    remove: () => schedule.remove(),
   };
 }
 
@@ -126,80 +137,129 @@ describe("rotation against the emulator (level 2)", () => {
     assert.equal(bench.emu.log.count({ method: "POST" }), 1);
   });
 
-  it("RotatingPodApiKey: a year of daily ups, with gaps, keeps the pair's guarantees and leaves nothing", async function () {
+  it("rotationTrigger: a change replaces the key (new key first), with rotationTrigger as the reason; the same value changes nothing", async () => {
+    const news = { podId, autoNamePrefix: "bot", rotationTrigger: "2030-q1", __provider: "shim" };
+    const first = await step(ops, undefined, news);
+    assert.equal(first.live.outs["rotationTrigger"], "2030-q1");
+    now = START + 400 * DAY - 1;
+    assert.equal((await step(ops, first.live, news)).kind, "same", "no age rule: it never rotates by itself");
+    bench.emu.log.clear();
+    const rotated = await step(ops, first.live, { ...news, rotationTrigger: "2030-q2" });
+    assert.equal(rotated.kind, "replace");
+    assert.deepEqual(rotated.replaces, ["rotationTrigger"]);
+    assert.equal(bench.emu.store.apiKeys(podId).length, 2, "the new key exists before the old one is revoked");
+    await ops.remove(rotated.retired!.id, rotated.retired!.outs);
+    assert.deepEqual(requests(bench), { POST: 1, PATCH: 1, DELETE: 1 });
+    const removed = await step(ops, rotated.live, { ...news, rotationTrigger: undefined });
+    assert.deepEqual(removed.replaces, ["rotationTrigger"], "removing it replaces the key too");
+  });
+
+  it("RotatingPodApiKey: a year of daily ups, with gaps of one to three periods, keeps every guarantee and leaves nothing", async function () {
     this.timeout(60_000);
     const period = "30d";
     const periodMs = 30 * DAY;
-    // Days with no `up`: two gaps of several periods.
+    // Days with no `up`: gaps just over one period, about two, and over three, ending at different points of the
+    // pair's cycle (where the newer key is already past a period, and where it is not).
     const gaps: Array<[number, number]> = [
-      [100, 170],
-      [250, 320],
+      [40, 75],
+      [130, 190],
+      [230, 330],
     ];
     console.log(
       `      simulation: 365 days from ${new Date(START).toISOString()}, period ${period}, gaps ${JSON.stringify(gaps)}`,
     );
     const base: Props = { podId, permissions: { messageRead: true }, __provider: "shim" };
-    let state: { a?: Live; b?: Live } = {};
-    // A consumer that re-reads `apiKey` once per period (on the day of each read it has not yet read this period).
+    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+    let state: PairState = {};
+    // A consumer that re-reads `apiKey` (the stack output of the last up) once per period, ups or not.
+    let published: unknown;
     let held: unknown;
     let lastRead = -Infinity;
     let ups = 0;
     let rotations = 0;
     let most = 0;
-    let lastUp = 0;
-    let revokedAtGapEnd = 0;
     for (let day = 0; day < 365; day++) {
       now = START + day * DAY + 9 * 3_600_000;
+      if (published !== undefined && now - lastRead >= periodMs - DAY) {
+        held = published;
+        lastRead = now;
+      }
       if (gaps.some(([from, to]) => day >= from && day < to)) {
         if (held !== undefined) assert.ok(await works(held), `day ${day}: the consumer's key works`);
         continue;
       }
       ups++;
-      const next = await upPair(ops, state, base, period, twice(period), async () => {
+      const before = state.a === undefined ? undefined : pairOrder(state);
+      const next = await upPair(pairOps, state, base, period, async () => {
         most = Math.max(most, bench.emu.store.apiKeys(podId).length);
         assert.ok(bench.emu.store.apiKeys(podId).length <= 3, `day ${day}: at most the pair plus one being replaced`);
       });
-      const replaced = next.steps.filter((s) => s.kind === "replace").length;
-      assert.ok(replaced <= 1, `day ${day}: only the older key is replaced`);
-      rotations += replaced;
-      state = next;
-      const view = pairView(member(next.a), member(next.b));
-      assert.ok(now - Date.parse(view.newer.createdAt) < periodMs, `day ${day}: apiKey is younger than one period`);
-      assert.equal(bench.emu.store.apiKeys(podId).length, 2, `day ${day}: the pod holds the pair`);
-      assert.ok(await works(view.newer.apiKey), `day ${day}: apiKey works`);
-      assert.ok(await works(view.older.apiKey), `day ${day}: previousApiKey works`);
-      // The guarantee needs an `up` at least once per period. The first `up` after a longer gap may revoke the key
-      // handed out last, when `a` (which rotates on its own age and cannot see `b`) was the newer: counted, documented.
-      const afterGap = day - lastUp > 30;
-      lastUp = day;
-      if (held !== undefined && !afterGap) assert.ok(await works(held), `day ${day}: the key the consumer holds works`);
-      if (held !== undefined && afterGap && !(await works(held))) revokedAtGapEnd++;
-      if (afterGap || now - lastRead >= periodMs - DAY) {
-        held = view.newer.apiKey;
-        lastRead = now;
+      const replaced = next.steps.filter((s) => s.kind === "replace");
+      assert.ok(replaced.length <= 1, `day ${day}: one key replaced at most`);
+      if (before !== undefined && replaced.length === 1) {
+        assert.equal(replaced[0]!.retired!.id, before.older.id, `day ${day}: the replaced key is the older one`);
       }
+      rotations += replaced.length;
+      state = next;
+      const order = pairOrder(next);
+      const newerAge = now - Date.parse(order.newer.outs["createdAt"] as string);
+      assert.ok(newerAge < periodMs, `day ${day}: apiKey is younger than one period`);
+      assert.equal(bench.emu.store.apiKeys(podId).length, 2, `day ${day}: the pod holds the pair`);
+      assert.ok(await works(order.newer.outs["apiKey"]), `day ${day}: apiKey works`);
+      assert.ok(await works(order.older.outs["apiKey"]), `day ${day}: previousApiKey works`);
+      if (before !== undefined) {
+        assert.ok(await works(before.newer.outs["apiKey"]), `day ${day}: the apiKey of the up before still works`);
+      }
+      if (held !== undefined) assert.ok(await works(held), `day ${day}: the consumer's key works`);
+      // A second `up` right after changes nothing and sends nothing.
+      bench.emu.log.clear();
+      const again = await upPair(pairOps, state, base, period);
+      assert.deepEqual(
+        [again.scheduleStep, ...again.steps].map((s) => s.kind),
+        ["same", "same", "same"],
+        `day ${day}: a second up changes nothing`,
+      );
+      assert.equal(bench.emu.log.count(), 0, `day ${day}: a second up sends nothing`);
+      published = order.newer.outs["apiKey"];
     }
     for (const live of [state.a!, state.b!]) await ops.remove(live.id, live.outs);
     assert.deepEqual(bench.emu.store.apiKeys(podId), [], "nothing left after destroy");
-    const counts = requests(bench);
     console.log(
-      `      ${ups} ups, ${rotations} rotations, at most ${most} keys at once, consumer's key revoked at a gap's ` +
-        `end ${revokedAtGapEnd} of ${gaps.length} times; requests: ${JSON.stringify(counts)}`,
+      `      ${ups} ups, ${rotations} rotations, at most ${most} keys at once, the consumer's key always valid`,
     );
-    assert.equal(counts["POST"], 2 + rotations, "one POST per key created");
-    assert.equal(counts["PATCH"], 2 + rotations, "one rename per key created");
-    assert.equal(counts["DELETE"], rotations + 2, "one DELETE per rotation, two at destroy");
-    assert.equal(counts["GET"], undefined, "a daily up with nothing due sends nothing");
     const daysWithUps = 365 - gaps.reduce((n, [from, to]) => n + to - from, 0);
     assert.ok(rotations >= Math.floor(daysWithUps / 30), `about one rotation per period with ups (${rotations})`);
+    assert.ok(rotations <= gaps.length + Math.ceil(daysWithUps / 30) + 1, `no more than one per period (${rotations})`);
+  });
+
+  it("RotatingPodApiKey: preview shows the up's one replacement; what a rotation costs, and a daily up's requests", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+    let state: PairState = await upPair(pairOps, {}, base, "30d");
+    assert.deepEqual(requests(bench), { POST: 2, PATCH: 2 }, "the first up: two keys");
+    for (let day = 1; day <= 60; day++) {
+      now = START + day * DAY;
+      bench.emu.log.clear();
+      const preview = await previewPair(pairOps, state as Required<PairState>, base, "30d");
+      assert.deepEqual(
+        preview,
+        day === 30
+          ? { schedule: "update", a: [], b: ["rotationTrigger"] }
+          : day === 60
+            ? { schedule: "update", a: ["rotationTrigger"], b: [] }
+            : { schedule: "same", a: [], b: [] },
+        `day ${day}: preview shows exactly the replacement the up makes`,
+      );
+      assert.equal(bench.emu.log.count(), 0, "preview sends nothing");
+      const next = await upPair(pairOps, state, base, "30d");
+      const expected = day === 30 || day === 60 ? { POST: 1, PATCH: 1, DELETE: 1 } : {};
+      assert.deepEqual(requests(bench), expected, `day ${day}`);
+      assert.deepEqual(
+        next.steps.map((s) => s.kind),
+        day === 30 ? ["same", "replace"] : day === 60 ? ["replace", "same"] : ["same", "same"],
+        `day ${day}: b first, then a`,
+      );
+      state = next;
+    }
   });
 });
-
-function member(live: Live) {
-  return {
-    createdAt: live.outs["createdAt"] as string,
-    apiKey: live.outs["apiKey"] as string,
-    apiKeyId: live.id,
-    rotatesAt: live.outs["rotatesAt"] as string | undefined,
-  };
-}

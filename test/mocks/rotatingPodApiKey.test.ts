@@ -1,6 +1,6 @@
 /**
- * Level 3: RotatingPodApiKey under Pulumi's mocks: its two PodApiKey children (inputs, parent, the dependency of
- * `b` on `a`), its outputs, and its refusal of a bad period before anything is registered.
+ * Level 3: RotatingPodApiKey under Pulumi's mocks: its children (the schedule, then two PodApiKeys that take its
+ * generations), its outputs in the schedule's order, and its refusal of a bad period before anything is registered.
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,10 +17,15 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
   });
   const named = new RotatingPodApiKey("named-pair", { podId: "pod_123", rotationPeriod: "12h", name: "svc" });
 
-  it("registers a component and two PodApiKeys under it: a rotates after two periods, b follows a's createdAt", async () => {
+  it("registers a component, its schedule, then two PodApiKeys whose rotationTrigger is the schedule's generation", async () => {
     await value(pair.apiKeyId);
     const component = registrations.find((r) => r.name === "worker");
     assert.equal(component?.type, "agentmail:index:RotatingPodApiKey");
+    const schedule = registrations.find((r) => r.name === "worker-schedule")!;
+    assert.equal(schedule.type, "pulumi-nodejs:dynamic/agentmail:RotationSchedule");
+    assert.match(schedule.urn, /RotatingPodApiKey\$pulumi-nodejs:dynamic\/agentmail:RotationSchedule::/, "parented");
+    assert.equal(schedule.inputs["rotationPeriod"], "30d");
+    assert.deepEqual(schedule.dependencies, []);
     const a = registrations.find((r) => r.name === "worker-a")!;
     const b = registrations.find((r) => r.name === "worker-b")!;
     for (const child of [a, b]) {
@@ -29,24 +34,25 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
       assert.equal(child.inputs["podId"], "pod_123");
       assert.deepEqual(child.inputs["permissions"], { messageRead: true });
       assert.deepEqual(child.additionalSecretOutputs, ["apiKey", "connection"]);
+      assert.equal(child.inputs["rotateAfter"], undefined, "the schedule decides, not the key's age");
+      assert.deepEqual(child.propertyDependencies["rotationTrigger"], [schedule.urn], "it waits for the schedule");
     }
-    assert.equal(a.inputs["rotateAfter"], "60d");
-    assert.equal(a.inputs["rotateBehind"], undefined);
-    assert.equal(b.inputs["rotateAfter"], undefined);
-    assert.equal(b.inputs["rotationPeriod"], "30d");
-    assert.equal(b.inputs["rotateBehind"], "2026-11-27T00:00:00Z", "a's createdAt");
-    assert.deepEqual(b.propertyDependencies["rotateBehind"], [a.urn], "b waits for a in every up");
+    assert.equal(a.inputs["rotationTrigger"], "generation 2");
+    assert.equal(b.inputs["rotationTrigger"], "generation 3");
+    assert.ok(registrations.indexOf(schedule) < registrations.indexOf(a), "the schedule is registered first");
   });
 
-  it("gives apiKey and previousApiKey as secrets, the newer first", async () => {
+  it("gives apiKey and previousApiKey as secrets, in the schedule's order, and its rotatesAt", async () => {
     assert.equal(await pulumi.isSecret(pair.apiKey), true);
     assert.equal(await pulumi.isSecret(pair.previousApiKey), true);
-    // The mocks answer the same createdAt and no rotatesAt for both: b, made after a, counts as the newer.
+    // The mocked schedule says b is the newer, though both keys answer the same createdAt.
     assert.equal(await value(pair.apiKey), "am_us_created_worker-b_0123456789");
     assert.equal(await value(pair.apiKeyId), "worker-b-id");
     assert.equal(await value(pair.previousApiKey), "am_us_created_worker-a_0123456789");
     assert.equal(await value(pair.previousApiKeyId), "worker-a-id");
-    assert.equal(await value(pair.rotatesAt), undefined);
+    assert.equal(await value(pair.rotatesAt), "2026-12-27T00:00:00.000Z");
+    assert.equal(pair.keys.length, 2);
+    assert.equal(await value(pair.schedule.newer), "b");
   });
 
   it("gives both keys its connection, as a secret input", async () => {
@@ -70,7 +76,7 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     await value(named.apiKeyId);
     assert.equal(registrations.find((r) => r.name === "named-pair-a")?.inputs["name"], "svc-a");
     assert.equal(registrations.find((r) => r.name === "named-pair-b")?.inputs["name"], "svc-b");
-    assert.equal(registrations.find((r) => r.name === "named-pair-a")?.inputs["rotateAfter"], "24h");
+    assert.equal(registrations.find((r) => r.name === "named-pair-schedule")?.inputs["rotationPeriod"], "12h");
   });
 
   it("refuses a rotationPeriod that is not a duration, naming it, before registering anything", () => {

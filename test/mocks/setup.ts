@@ -102,6 +102,17 @@ const mocks: pulumi.runtime.Mocks = {
         createdAt: "2026-11-27T00:00:00Z",
       });
     }
+    if (args.type === "pulumi-nodejs:dynamic/agentmail:RotationSchedule") {
+      // A schedule some rotations in: b is the newer key.
+      Object.assign(state, {
+        generationA: 2,
+        generationB: 3,
+        sinceA: "2026-10-28T00:00:00.000Z",
+        sinceB: "2026-11-27T00:00:00.000Z",
+        newer: "b",
+        rotatesAt: "2026-12-27T00:00:00.000Z",
+      });
+    }
     if (args.type === "pulumi-nodejs:dynamic/agentmail:Pod") {
       Object.assign(state, {
         name: args.inputs["name"] ?? `${args.name}-abc1234`,

@@ -49,17 +49,6 @@ describe("rotation rules (unit)", () => {
     );
   });
 
-  it("makes a pair's second key due when its partner's first period ends, once per partner", () => {
-    const partner = "2030-01-10T00:00:00.000Z";
-    const policy = { rotateBehind: partner, rotationPeriod: "30d" };
-    // Made before the partner's period ended: due at its end.
-    assert.equal(rotatesAt(created, policy), "2030-02-09T00:00:00.000Z");
-    assert.equal(isDue(created, policy, Date.parse("2030-02-09T00:00:00.000Z") - 1), false);
-    assert.equal(isDue(created, policy, Date.parse("2030-02-09T00:00:00.000Z")), true);
-    // Made after it (this key is the partner's successor's... no: it replaced the old one): waits for the next partner.
-    assert.equal(rotatesAt("2030-02-09T00:00:01.000Z", policy), undefined);
-  });
-
   it("names each bad or conflicting input, with an example", () => {
     const [bad] = rotationFailures({ rotateAfter: "3 months" });
     assert.equal(bad?.property, "rotateAfter");
@@ -117,6 +106,23 @@ describe("rotation in check, diff and update (unit)", () => {
       replaces: ["rotateAfter"],
       deleteBeforeReplace: false,
     });
+  });
+
+  it("diff: a new rotationTrigger replaces the key, and so does setting or removing one; the same one changes nothing", async () => {
+    const at = (): number => t0 + 10 * DAY;
+    const triggered = { ...state, rotationTrigger: "generation 1" };
+    const news = { ...inputs, rotationTrigger: "generation 1" };
+    assert.equal((await diff("key_1", triggered, news, at)).changes, false);
+    for (const next of ["generation 2", undefined, UNKNOWN]) {
+      const d = await diff("key_1", triggered, { ...news, rotationTrigger: next }, at);
+      assert.deepEqual(d.replaces, ["rotationTrigger"], String(next));
+    }
+    assert.deepEqual((await diff("key_1", state, news, at)).replaces, ["rotationTrigger"], "set the first time");
+    const bad = await check({}, { podId: "pod_1", rotationTrigger: " q1" });
+    assert.deepEqual(
+      bad.failures.map((f) => f.property),
+      ["rotationTrigger"],
+    );
   });
 
   it("diff: a policy change is an in-place update, unless the new policy makes the key due now", async () => {

@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { GET_POD_API_KEYS_TOKEN, GET_POD_TOKEN } from "../../provider";
-import { agentmailMocks, CheckFailedError, POD_API_KEY_TYPE, POD_TYPE } from "../../provider/testing";
+import {
+  agentmailMocks,
+  CheckFailedError,
+  POD_API_KEY_TYPE,
+  POD_TYPE,
+  ROTATION_SCHEDULE_TYPE,
+} from "../../provider/testing";
 import { isSecretWrapper, wrapSecret } from "../../provider/testing/wire";
 
 type Props = Record<string, unknown>;
@@ -127,6 +133,34 @@ describe("pulumi-agentmail/testing: agentmailMocks (unit)", () => {
         ["podId"],
       );
       assert.match(failed.message, /property podId value \{\[secret\]\} has a problem/);
+    });
+  });
+
+  describe("RotatingPodApiKey's schedule", () => {
+    it("answers as a first up: both keys in generation 1, a the newer, rotatesAt one period after the minute", async () => {
+      const { state } = await answer(mocks, {
+        type: ROTATION_SCHEDULE_TYPE,
+        name: "pair-schedule",
+        inputs: { rotationPeriod: "30d", __provider: SHIM },
+        custom: true,
+      });
+      assert.equal(state["generationA"], 1);
+      assert.equal(state["generationB"], 1);
+      assert.equal(state["newer"], "a");
+      assert.equal(state["sinceA"], "2026-11-27T10:00:00.000Z");
+      assert.equal(state["rotatesAt"], "2026-12-27T10:00:00.000Z");
+    });
+
+    it("refuses a period that is not a duration with the lines preview prints", async () => {
+      await assert.rejects(
+        answer(mocks, {
+          type: ROTATION_SCHEDULE_TYPE,
+          name: "pair-schedule",
+          inputs: { rotationPeriod: "monthly", __provider: SHIM },
+          custom: true,
+        }),
+        (e: Error) => e instanceof CheckFailedError && /rotationPeriod is not a duration/.test(e.message),
+      );
     });
   });
 

@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import * as lifecycle from "../../provider/lifecycle/podApiKey";
 import * as schedule from "../../provider/lifecycle/rotationSchedule";
 import { startBench, rejection, type Bench } from "./setup";
-import { pairOrder, previewPair, step, upPair, type PairOps, type PairState, type ProviderOps } from "./engineDriver";
+import {
+  pairInputs,
+  pairOrder,
+  previewPair,
+  step,
+  upPair,
+  type PairOps,
+  type PairState,
+  type ProviderOps,
+} from "./engineDriver";
 
 type Props = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -261,5 +270,33 @@ describe("rotation against the emulator (level 2)", () => {
       );
       state = next;
     }
+  });
+
+  it("RotatingPodApiKey: an up whose rotation fails is completed by the next one, which replaces only that key", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+    const first = await upPair(pairOps, {}, base, "30d");
+    now = START + 30 * DAY;
+    // The up of day 30: the schedule gives b a new generation; b's create fails (every POST refused), so the
+    // engine keeps the schedule's update and the old b, and the up fails.
+    bench.emu.faults.add({ method: "POST", code: "resource_deleting" });
+    const s = await step(pairOps.schedule, first.schedule, { rotationPeriod: "30d", __provider: "shim" });
+    const [aNews, bNews] = pairInputs(base, s.live.outs);
+    const a = await step(ops, first.a, aNews);
+    assert.equal(a.kind, "same");
+    await rejection(step(ops, first.b, bNews));
+    bench.emu.faults.clear();
+    const afterFailure: PairState = { schedule: s.live, a: a.live, b: first.b };
+    assert.equal(bench.emu.store.apiKeys(podId).length, 2, "both old keys live on");
+    // The next day's up replaces b, and only b; the key handed out before (a) keeps working.
+    now = START + 31 * DAY;
+    const next = await upPair(pairOps, afterFailure, base, "30d");
+    assert.equal(next.scheduleStep.kind, "same");
+    assert.deepEqual(
+      next.steps.map((x) => x.kind),
+      ["same", "replace"],
+    );
+    assert.ok(await works(first.a.outs["apiKey"]), "a, handed out as apiKey, still works");
+    assert.equal(pairOrder(next).newer.id, next.b.id);
   });
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { registrations, SECRET_SIG, SIG, value } from "./setup";
+import { registrations, SECRET_CREDENTIAL, SECRET_SIG, SIG, value } from "./setup";
 
 // Loaded after the mocks are installed, as a program would be.
 import { RotatingPodApiKey } from "../../provider";
@@ -53,6 +53,17 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     assert.equal(await value(pair.rotatesAt), "2026-12-27T00:00:00.000Z");
     assert.equal(pair.keys.length, 2);
     assert.equal(await value(pair.schedule.newer), "b");
+  });
+
+  it("serializes the schedule's provider as a small shim holding no credential", async () => {
+    await value(pair.apiKeyId);
+    const text = registrations.find((r) => r.name === "worker-schedule")?.inputs["__provider"];
+    assert.equal(typeof text, "string");
+    const provider = text as string;
+    assert.ok(!provider.includes(SECRET_CREDENTIAL), "the credential from the environment is not in __provider");
+    assert.match(provider, /require\("pulumi-agentmail\/runtime"\)/);
+    assert.match(provider, /rotationSchedule/);
+    assert.ok(provider.length < 4096, `__provider is ${provider.length} chars`);
   });
 
   it("gives both keys its connection, as a secret input", async () => {

@@ -41,9 +41,9 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
   });
   beforeEach(() => fx.emu.log.clear());
 
-  /** The host's operations for resources named `name`, as the driver calls them. */
-  function hostOps(name: string): ProviderOps {
-    const u = urn(TYPE, name, "dev", "rotation");
+  /** The host's operations for resources named `name` (of `type`), as the driver calls them. */
+  function hostOps(name: string, type = TYPE): ProviderOps {
+    const u = urn(type, name, "dev", "rotation");
     return {
       check: (olds, news) => fx.host.check(u, olds, news),
       diff: async (id, olds, news) => {
@@ -52,7 +52,7 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
       },
       create: async (inputs) => {
         const made = await fx.host.create(u, inputs);
-        fx.secrets.push(made.properties["apiKey"] as string);
+        if (type === TYPE) fx.secrets.push(made.properties["apiKey"] as string);
         return { id: made.id, outs: made.properties };
       },
       update: async (id, olds, news) => ({ outs: (await fx.host.update(id, u, olds, news)).properties }),
@@ -129,20 +129,12 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
       update: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).update(id, olds, news),
       remove: (id, outs) => (outs["autoNamePrefix"] === "pair-b" ? opsB : ops).remove(id, outs),
     };
-    const scheduleUrn = urn(SCHEDULE_TYPE, "pair-schedule", "dev", "rotation");
+    const scheduleOps = hostOps("pair-schedule", SCHEDULE_TYPE);
     const scheduleProvider = pairSchedule.inputs["__provider"];
+    // The driver registers the schedule with the keys' provider text: give it its own, as the program does.
     const schedule: ProviderOps = {
-      check: (olds, news) => fx.host.check(scheduleUrn, olds, { ...news, __provider: scheduleProvider }),
-      diff: async (id, olds, news) => {
-        const d = await fx.host.diff(id, scheduleUrn, olds, news);
-        return { changes: d.changes === "DIFF_SOME", replaces: d.replaces };
-      },
-      create: async (inputs) => {
-        const made = await fx.host.create(scheduleUrn, inputs);
-        return { id: made.id, outs: made.properties };
-      },
-      update: async (id, olds, news) => ({ outs: (await fx.host.update(id, scheduleUrn, olds, news)).properties }),
-      remove: (id, outs) => fx.host.delete(id, scheduleUrn, outs),
+      ...scheduleOps,
+      check: (olds, news) => scheduleOps.check(olds, { ...news, __provider: scheduleProvider }),
     };
     const base = {
       podId,

@@ -15,6 +15,7 @@ import type { LifecycleContext } from "./lifecycle/context";
 import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
 import * as podLifecycle from "./lifecycle/pod";
 import * as rotationScheduleLifecycle from "./lifecycle/rotationSchedule";
+import { scheduleEnv } from "./lifecycle/rotationSchedule";
 
 /** Settings read from the stack config by `configure()`. */
 export interface RuntimeSettings {
@@ -169,11 +170,15 @@ export const pod = {
 };
 
 /**
- * The rotation schedule's methods (see lifecycle/rotationSchedule.ts): no credential, no request, so no
- * settings are checked and nothing is configured.
+ * The rotation schedule's methods (see lifecycle/rotationSchedule.ts). Its check lists the pod's keys, so it
+ * needs the same settings as a key's: a missing credential fails it (and so `pulumi preview`) the same way.
  */
 export const rotationSchedule = {
-  check: (olds: Props, news: Props) => rotationScheduleLifecycle.check(olds, news),
+  check: async (olds: Props, news: Props): Promise<Checked> => {
+    const failures = settingsFailures(news);
+    if (failures.length > 0) return { inputs: news, failures };
+    return rotationScheduleLifecycle.check(scheduleEnv(context), olds, news);
+  },
   diff: (id: string, olds: Props, news: Props) => rotationScheduleLifecycle.diff(id, olds, news),
   create: (inputs: Props) => rotationScheduleLifecycle.create(inputs),
   read: (id: string, props: Props) => rotationScheduleLifecycle.read(id, props),

@@ -1,147 +1,229 @@
 /**
- * The schedule of a `RotatingPodApiKey`: which of its two keys to replace, and when. A resource of its own,
- * with no API call, whose state is the pair's bookkeeping:
+ * The schedule of a `RotatingPodApiKey`: which of its two keys an `up` replaces, and when. A resource of its
+ * own, registered before both keys, whose state holds each key's generation. A key's generation is in its name
+ * (`<keyName>-<a|b>-<pairToken>-g<generation>`) and in its `rotationTrigger`, so a new generation replaces that
+ * key (new key first), and nothing else does.
  *
- * - `generationA` / `generationB`: each key's generation. The keys take them as `rotationTrigger`, so a new
- *   generation replaces that key (new key first), and nothing else does.
- * - `sinceA` / `sinceB`: when each generation began (in whole minutes, the smallest unit of a period);
- *   `newer`: the key whose generation began last.
+ * The schedule decides in `check` from what AgentMail lists, not from its own memory alone: the pair's keys are
+ * found in the pod's listing by their names, and their generations and `created_at` read there.
+ * - If a key does not yet hold the generation the schedule gave it (the `up` that was to replace it failed, or
+ *   was `--target`ed at the schedule alone), nothing new is decided: the pending replacement is completed first,
+ *   and the key consumers were last given is not touched.
+ * - Otherwise, once the newer key is one `rotationPeriod` old (counted in whole minutes), the OLDER key gets a new
+ *   generation. So one `up` replaces at most one key, always the older, whatever the gap since the last `up`.
+ * - A schedule that starts again (`pulumi up --replace` or `state taint` of it, or its state deleted: Check then
+ *   runs without old inputs, pulumi/pulumi `pkg/resource/deploy/step_generator.go`) takes the generations its
+ *   keys hold, so their names stay and nothing is replaced.
  *
- * The rule, at every `up`: once the newer key's generation is one `rotationPeriod` old, the OLDER key gets a new
- * generation (and becomes the newer). So one `up` replaces at most one key, always the older, whatever the gap
- * since the last `up`; the key a consumer last read as `apiKey` stays valid until the `up` after the next period
- * boundary. Both keys start together; the first replacement (`b`) comes one period later, then one every period.
- *
- * Why a resource of its own: the decision needs both keys' ages, and neither key can take the other's as an input
- * (a dependency cycle); the schedule is registered before both, and keeps the ages in its own state. The decision
- * is made in `check`, from the old inputs (Pulumi passes them), so that `pulumi preview` shows it exactly: the
- * engine hands a provider without preview support its checked inputs back as the outputs of a previewed update
- * (pulumi/pulumi `sdk/go/common/resource/plugin/provider_plugin.go`, `Update`: `if !protocol.supportsPreview
- * ... return UpdateResponse{Properties: req.NewInputs}`), so a key's new generation is known, and its
- * replacement shown, before anything runs. A schedule is never replaced: every change is an update of its state.
- *
- * The schedule trusts its own bookkeeping, not the keys' `createdAt`: a key replaced by other means
- * (`pulumi up --replace`) keeps its place in the order, and the pair's outputs follow the same order, so the key
- * handed out as `apiKey` is never the next one replaced.
+ * Why a resource of its own: the decision needs both keys' ages, and neither key can take the other's as an
+ * input (a dependency cycle). Why in `check`: the engine hands a provider without preview support its checked
+ * inputs back as the outputs of a previewed update (pulumi/pulumi `sdk/go/common/resource/plugin/
+ * provider_plugin.go`, `Update`: `if !protocol.supportsPreview ... return UpdateResponse{Properties:
+ * req.NewInputs}`), so a key's new generation is known, and its replacement shown, before anything runs. Its
+ * cost: one listing of the pod per `up` and per preview (shared with every other read of that pod in the host).
+ * A schedule is never replaced by a diff: every change is an update of its state.
  */
+import { z } from "zod";
+import type { BearerKey } from "../agentmail/schemas";
+import type { ConnectionSettings } from "../agentmail/credentials";
+import { ID_SHAPE, isSafeId } from "../agentmail/ids";
 import { randomBytes } from "node:crypto";
-import type { Failure } from "./inputs";
+import {
+  CONNECTION_ALLOWED,
+  connectionChanged,
+  connectionFailures,
+  connectionOf,
+  ConnectionSchema,
+} from "./connection";
+import { failuresOf, orUnknown, unpadded, type Failure, type InputsVocabulary } from "./inputs";
 import { DURATION_WORDS, parseDuration } from "./rotation";
 import { isUnknown } from "./unknown";
+import type { LifecycleContext } from "./context";
 
 type Props = Record<string, unknown>;
 
 /** The two keys of a pair. @internal */
 export type Member = "a" | "b";
 
-/** The schedule's bookkeeping, as stored. @internal */
-export interface Plan {
+/** Each key's generation, as the schedule gives them. @internal */
+export interface Generations {
   readonly generationA: number;
   readonly generationB: number;
-  readonly sinceA: string;
-  readonly sinceB: string;
-  readonly newer: Member;
 }
 
-const PLAN_FIELDS = ["generationA", "generationB", "sinceA", "sinceB", "newer"] as const;
+/** A pair's key as the pod's listing shows it: the generation its name says, and when it was created. @internal */
+export interface Seen {
+  readonly generation: number;
+  readonly createdAt: string;
+}
+
+/** The pair's keys in a listing, by member; a member absent when no key of its name is listed. @internal */
+export type Reality = Partial<Record<Member, Seen>>;
+
+/** What `check` needs from outside: the clock, and a listing of a pod's keys (absent under mocks). @internal */
+export interface ScheduleEnv {
+  readonly now: () => number;
+  readonly listKeys?: (podId: string, connection: ConnectionSettings | undefined) => Promise<readonly BearerKey[]>;
+}
+
+/** The environment of a schedule's check in the provider host: the host's clock and its shared listings. @internal */
+export function scheduleEnv(ctx: LifecycleContext): ScheduleEnv {
+  return {
+    now: ctx.now,
+    listKeys: async (podId, connection) => {
+      const client = ctx.client(connection);
+      return ctx.listings !== undefined ? (await ctx.listings.list(client, podId)).keys : client.listAllApiKeys(podId);
+    },
+  };
+}
+
 const MINUTE = 60_000;
-/** What the program may register; the plan fields come from check itself (or are the outputs' placeholders). */
-const INPUTS = new Set<string>(["rotationPeriod", "rotatesAt", "__provider", ...PLAN_FIELDS]);
+const GENERATION_FIELDS = ["generationA", "generationB"] as const;
 
-/** `ms` as an ISO instant, down to the whole minute. */
-function minute(ms: number): string {
-  return new Date(Math.floor(ms / MINUTE) * MINUTE).toISOString();
+/** The name of member `m`'s key at generation `g`. @internal */
+export function pairKeyName(keyName: string, token: string, m: Member, g: number): string {
+  return `${keyName}-${m}-${token}-g${g}`;
 }
 
-/** The plan a new pair starts with: both keys made now, `a` counted as the newer (so `b` is replaced first). */
-export function initialPlan(now: number): Plan {
-  const at = minute(now);
-  return { generationA: 1, generationB: 1, sinceA: at, sinceB: at, newer: "a" };
-}
-
-/** The stored plan in `props`, undefined when there is none, or the reason it cannot be read. @internal */
-export function storedPlan(props: Props): Plan | undefined | { damaged: string } {
-  if (PLAN_FIELDS.every((f) => props[f] === undefined)) return undefined;
-  const { generationA, generationB, sinceA, sinceB, newer } = props;
-  const generation = (g: unknown) => typeof g === "number" && Number.isSafeInteger(g) && g >= 1;
-  const instant = (s: unknown) => typeof s === "string" && Number.isFinite(Date.parse(s));
-  if (!generation(generationA) || !generation(generationB)) return { damaged: "a generation is not a whole number" };
-  if (!instant(sinceA) || !instant(sinceB)) return { damaged: "a `since` is not an instant" };
-  if (newer !== "a" && newer !== "b") return { damaged: '`newer` is neither "a" nor "b"' };
-  return { generationA, generationB, sinceA, sinceB, newer } as Plan;
-}
-
-function isDamaged(stored: Plan | undefined | { damaged: string }): stored is { damaged: string } {
-  return stored !== undefined && "damaged" in stored;
-}
-
-/** When the newer key's generation turns one period old: the first `up` from then on replaces the older key. */
-export function dueAt(plan: Plan, periodMs: number): string {
-  const since = plan.newer === "a" ? plan.sinceA : plan.sinceB;
-  return new Date(Date.parse(since) + periodMs).toISOString();
-}
-
-/** `plan` at `now`: unchanged, or the older key given a new generation once the newer one is a period old. */
-export function advance(plan: Plan, periodMs: number, now: number): Plan {
-  if (now < Date.parse(dueAt(plan, periodMs))) return plan;
-  const older: Member = plan.newer === "a" ? "b" : "a";
-  return older === "a"
-    ? { ...plan, generationA: plan.generationA + 1, sinceA: minute(now), newer: "a" }
-    : { ...plan, generationB: plan.generationB + 1, sinceB: minute(now), newer: "b" };
+/** `instant` down to its whole minute, in ms. */
+function minute(instant: string): number {
+  return Math.floor(Date.parse(instant) / MINUTE) * MINUTE;
 }
 
 /**
- * The checked inputs: the period, and the plan carried from the old inputs and advanced to now (a first
- * create starts one). An unknown period (a preview) keeps the plan as it is.
+ * The pair's keys among `keys`: by member, the one of the highest generation (the newest, if a replacement
+ * left two of it). Only names of exactly this pair's shape count. @internal
+ */
+export function observe(keys: readonly BearerKey[], keyName: string, token: string): Reality {
+  const escaped = keyName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const shape = new RegExp(`^${escaped}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
+  const seen: Partial<Record<Member, Seen>> = {};
+  for (const k of keys) {
+    const m = shape.exec(k.name);
+    if (m === null) continue;
+    const member = m[1] as Member;
+    const generation = Number(m[2]);
+    const best = seen[member];
+    if (
+      best === undefined ||
+      generation > best.generation ||
+      (generation === best.generation && Date.parse(k.created_at) > Date.parse(best.createdAt))
+    ) {
+      seen[member] = { generation, createdAt: k.created_at };
+    }
+  }
+  return seen;
+}
+
+/**
+ * The generations at `now`: the keys' own where they are ahead (a state restored from an older copy); then, if
+ * both keys hold their generation and the newer is a period old, the older one's next. Unchanged when a key is
+ * missing from the listing or still waits for its replacement. @internal
+ */
+export function decide(gens: Generations, reality: Reality, periodMs: number, now: number): Generations {
+  const { a, b } = reality;
+  const current = {
+    generationA: Math.max(gens.generationA, a?.generation ?? 0),
+    generationB: Math.max(gens.generationB, b?.generation ?? 0),
+  };
+  if (a === undefined || b === undefined) return current;
+  if (a.generation !== current.generationA || b.generation !== current.generationB) return current;
+  // Equal minutes (both keys made by the first `up`): `a` counts as the newer, so `b` is replaced first.
+  const newer: Member = minute(b.createdAt) > minute(a.createdAt) ? "b" : "a";
+  if (now < minute(newer === "a" ? a.createdAt : b.createdAt) + periodMs) return current;
+  return newer === "a"
+    ? { ...current, generationB: current.generationB + 1 }
+    : { ...current, generationA: current.generationA + 1 };
+}
+
+/** When the next replacement is due: the newer key's creation (whole minutes) plus one period. @internal */
+export function dueAt(reality: Reality, periodMs: number): string | undefined {
+  const { a, b } = reality;
+  if (a === undefined || b === undefined) return undefined;
+  return new Date(Math.max(minute(a.createdAt), minute(b.createdAt)) + periodMs).toISOString();
+}
+
+const ScheduleInputsSchema = z.strictObject({
+  rotationPeriod: orUnknown(z.string().refine((v) => parseDuration(v) !== undefined)),
+  podId: orUnknown(z.string().refine(isSafeId)),
+  connection: ConnectionSchema,
+  name: orUnknown(unpadded()).optional(),
+  // Set by RotatingPodApiKey, not by users: its resource name, and a hash of its URN.
+  autoNamePrefix: z.string().min(1),
+  pairToken: orUnknown(z.string().regex(/^[0-9a-f]{8}$/)),
+  // Set by check itself, and so present when checked inputs are checked again (a targeted replace).
+  keyName: z.string().optional(),
+  keyNameGiven: z.boolean().optional(),
+  generationA: z.number().optional(),
+  generationB: z.number().optional(),
+  __provider: z.string().optional(),
+});
+
+const WORDS: InputsVocabulary = {
+  resource: "RotatingPodApiKey's schedule",
+  allowed: {
+    rotationPeriod: DURATION_WORDS,
+    podId: `a pod id: ${ID_SHAPE}`,
+    name: "a non-empty string without leading or trailing spaces, or omit it",
+    connection: CONNECTION_ALLOWED,
+  },
+};
+
+/** A stored generation: a whole number from 1, else undefined. */
+function generationOf(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 1 ? v : undefined;
+}
+
+/**
+ * The checked inputs: the key name and token (kept from the old inputs, so that renaming the component through
+ * an alias renames no key), and the generations decided at `env.now()` from the listing of the pod.
  * @internal
  */
 export async function check(
+  env: ScheduleEnv,
   olds: Props,
   news: Props,
-  now: () => number = Date.now,
 ): Promise<{ inputs: Props; failures: Failure[] }> {
-  const failures: Failure[] = [];
-  for (const key of Object.keys(news)) {
-    if (!INPUTS.has(key)) failures.push({ property: key, reason: `${key} is not an input of a rotation schedule.` });
+  const parsed = ScheduleInputsSchema.safeParse(news);
+  if (!parsed.success) return { inputs: news, failures: failuresOf(parsed.error, news, WORDS) };
+  const failures = connectionFailures(news);
+  if (failures.length > 0) return { inputs: news, failures };
+
+  const given = news["name"];
+  const keepAuto = typeof olds["keyName"] === "string" && olds["keyNameGiven"] !== true;
+  const keyName = given !== undefined ? given : keepAuto ? olds["keyName"] : news["autoNamePrefix"];
+  const pairToken = typeof olds["pairToken"] === "string" ? olds["pairToken"] : news["pairToken"];
+  const stored = { generationA: generationOf(olds["generationA"]), generationB: generationOf(olds["generationB"]) };
+  let gens: Generations = { generationA: stored.generationA ?? 1, generationB: stored.generationB ?? 1 };
+
+  const podId = news["podId"];
+  const periodMs = parseDuration(news["rotationPeriod"]);
+  const known = [podId, keyName, pairToken].every((v) => typeof v === "string" && !isUnknown(v));
+  if (known && env.listKeys !== undefined && !isUnknown(news["connection"])) {
+    const keys = await env.listKeys(podId as string, connectionOf(news));
+    const reality = observe(keys, keyName as string, pairToken as string);
+    // Without stored generations (a first create, or a schedule started again), the keys' own are taken.
+    gens = periodMs === undefined ? gens : decide(gens, reality, periodMs, env.now());
   }
-  const period = news["rotationPeriod"];
-  const periodMs = parseDuration(period);
-  if (!isUnknown(period) && periodMs === undefined) {
-    failures.push({
-      property: "rotationPeriod",
-      reason: `rotationPeriod is not a duration (got ${JSON.stringify(period)}): expected ${DURATION_WORDS}.`,
-    });
-  }
-  const stored = storedPlan(olds);
-  if (isDamaged(stored)) {
-    failures.push({
-      property: "",
-      reason:
-        `The rotation schedule's state cannot be read (${stored.damaged}). Remove the pair's schedule from the ` +
-        "state (`pulumi state delete <its URN>`) to start a new one; the next `up` then replaces both keys.",
-    });
-  }
-  if (failures.length > 0 || isDamaged(stored)) return { inputs: news, failures };
-  const plan = stored ?? initialPlan(now());
-  const next = periodMs === undefined ? plan : advance(plan, periodMs, now());
-  return { inputs: inputsOf(news, next, periodMs), failures: [] };
+  const inputs: Props = {
+    ...news,
+    keyName,
+    keyNameGiven: given !== undefined,
+    pairToken,
+    ...gens,
+  };
+  return { inputs, failures: [] };
 }
 
-function inputsOf(news: Props, plan: Plan, periodMs: number | undefined): Props {
-  const out: Props = { rotationPeriod: news["rotationPeriod"], ...plan };
-  if (periodMs !== undefined) out["rotatesAt"] = dueAt(plan, periodMs);
-  if (news["__provider"] !== undefined) out["__provider"] = news["__provider"];
-  return out;
-}
-
-/** A change of plan or period is an update of the state; nothing ever replaces a schedule. @internal */
+/** Any change is an update of the state; nothing ever replaces a schedule. @internal */
 export async function diff(
   _id: string,
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const fields = ["rotationPeriod", "rotatesAt", ...PLAN_FIELDS];
-  return { changes: fields.some((f) => olds[f] !== news[f]), replaces: [], deleteBeforeReplace: false };
+  const fields = ["rotationPeriod", "podId", "keyName", "keyNameGiven", "pairToken", ...GENERATION_FIELDS];
+  const changes = fields.some((f) => olds[f] !== news[f]) || connectionChanged(olds, news);
+  return { changes, replaces: [], deleteBeforeReplace: false };
 }
 
 /** The checked inputs are the state; the id is random (a schedule has no existence outside it). @internal */
@@ -154,7 +236,7 @@ export async function update(_id: string, _olds: Props, news: Props): Promise<{ 
   return { outs: { ...news } };
 }
 
-/** Nothing outside the state to compare with: a refresh keeps it. @internal */
+/** Nothing outside the state to compare with: a refresh keeps it (the next check reads the keys). @internal */
 export async function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
   return { id, props };
 }

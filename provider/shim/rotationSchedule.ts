@@ -1,11 +1,14 @@
 /**
  * The rotation schedule's dynamic provider as Pulumi serializes it: a shim, like the PodApiKey one (see
- * shim/podApiKey.ts). A schedule needs no credential: there is no `configure`.
+ * shim/podApiKey.ts). Its check lists the pod's keys, with the stack's settings (`configure`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { loadRuntime } from "./load";
 
 const provider: pulumi.dynamic.ResourceProvider = {
+  configure: function (req) {
+    return loadRuntime().configure(req.config);
+  },
   check: function (olds, news) {
     return loadRuntime().rotationSchedule.check(olds, news);
   },

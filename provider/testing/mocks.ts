@@ -49,8 +49,9 @@ type Outcome = { id: string | undefined; state: Props };
  * - The lookups `getPod` / `getPodApiKeys` are answered from `options.pods`: `getPodApiKeys` of a pod not seeded
  *   lists no key, and `getPod` of a pod not seeded fails, as AgentMail's 404 would.
  * - A `RotatingPodApiKey`'s schedule is answered as its first `up` makes it: both keys in generation 1 (their
- *   `rotationTrigger` is `"generation 1"`), `a` counted as the newer (so `apiKey` is `a`'s key), `rotatesAt` one
- *   `rotationPeriod` after the clock's minute.
+ *   `rotationTrigger` is `"generation 1"`, their names `<name>-a-<token>-g1` and `<name>-b-<token>-g1`); with
+ *   the keys' equal `createdAt`, `apiKey` is `a`'s key and `rotatesAt` one `rotationPeriod` after the clock's
+ *   minute.
  * - Every other resource type, and every other call, goes to `inner` (your own mocks); without one, a resource's
  *   state is its inputs (id `<name>_id`) and a call returns its inputs.
  *
@@ -135,8 +136,12 @@ async function pod(args: pulumi.runtime.MockResourceArgs, now: () => number): Pr
 
 /** A pair's schedule as its first `up` makes it: both keys in their first generation, `a` the newer. */
 async function rotationSchedule(args: pulumi.runtime.MockResourceArgs, now: () => number): Promise<Outcome> {
-  const inputs = await checked(args, (olds, news) => rotationScheduleLifecycle.check(olds, news, now));
-  return { id: `${args.name}-id`, state: (await rotationScheduleLifecycle.create(inputs)).outs };
+  // No listing under mocks: the schedule starts as a new pair's does.
+  const inputs = await checked(args, (olds, news) => rotationScheduleLifecycle.check({ now }, olds, news));
+  return {
+    id: `${args.name}-id`,
+    state: keptSecret(args.inputs, (await rotationScheduleLifecycle.create(inputs)).outs),
+  };
 }
 
 /** `outs` with every output whose input was a secret wrapped again: the engine keeps a secret input's output secret. */

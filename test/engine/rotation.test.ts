@@ -66,6 +66,8 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
     const pairB = fx.captured.resources.find((r) => r.name === "pair-b")!;
     assert.equal(pairSchedule.inputs["rotationPeriod"], "30d");
     assert.equal(pairSchedule.type, SCHEDULE_TYPE);
+    assert.equal(pairSchedule.inputs["podId"], podId, "it lists the keys' pod");
+    assert.match(String(pairSchedule.inputs["pairToken"]), /^[0-9a-f]{8}$/);
     assert.deepEqual(pairSchedule.options.dependencies, [], "the schedule waits for nothing");
     for (const key of [pairA, pairB]) {
       assert.equal(key.inputs["rotateAfter"], undefined);

@@ -6,6 +6,8 @@
  * The same driver runs over the lifecycle functions (level 2) and over the provider host (level 4).
  */
 import assert from "node:assert/strict";
+import { parseDuration } from "../../provider/lifecycle/rotation";
+import { generationTrigger, pairView } from "../../provider/rotatingPodApiKey";
 
 type Props = Record<string, unknown>;
 
@@ -75,16 +77,43 @@ export interface PairOps {
 
 /** The inputs `RotatingPodApiKey` registers for its keys (see provider/rotatingPodApiKey.ts), from its schedule's outputs. */
 export function pairInputs(base: Props, schedule: Props): [Props, Props] {
-  return [
-    { ...base, autoNamePrefix: "pair-a", rotationTrigger: `generation ${String(schedule["generationA"])}` },
-    { ...base, autoNamePrefix: "pair-b", rotationTrigger: `generation ${String(schedule["generationB"])}` },
-  ];
+  const key = (m: "a" | "b", g: unknown): Props => ({
+    ...base,
+    // The PodApiKey class registers its resource name too (its children are `pair-a` and `pair-b`).
+    autoNamePrefix: `pair-${m}`,
+    name: `${String(schedule["keyName"])}-${m}-${String(schedule["pairToken"])}-g${String(g)}`,
+    rotationTrigger: generationTrigger(Number(g)),
+  });
+  return [key("a", schedule["generationA"]), key("b", schedule["generationB"])];
 }
 
-/** The pair's keys in its schedule's order, as its outputs give them: `newer` is `apiKey`. */
-export function pairOrder(state: PairState): { newer: Live; older: Live } {
+/** The inputs `RotatingPodApiKey` registers for its schedule. */
+export function scheduleInputs(base: Props, period: string): Props {
+  return {
+    rotationPeriod: period,
+    podId: base["podId"],
+    autoNamePrefix: "pair",
+    pairToken: "0a1b2c3d",
+    __provider: base["__provider"],
+    ...(base["connection"] === undefined ? {} : { connection: base["connection"] }),
+  };
+}
+
+/** The pair's keys as its outputs give them (`newer` is `apiKey`), by the component's own rule. */
+export function pairOrder(state: PairState): { newer: Live; older: Live; rotatesAt: string | undefined } {
   const [a, b] = [state.a!, state.b!];
-  return state.schedule!.outs["newer"] === "b" ? { newer: b, older: a } : { newer: a, older: b };
+  const member = (k: Live) => ({
+    apiKey: k.outs["apiKey"] as string,
+    apiKeyId: k.id,
+    createdAt: k.outs["createdAt"] as string,
+    rotationTrigger: k.outs["rotationTrigger"] as string | undefined,
+  });
+  const s = state.schedule!.outs;
+  const periodMs = parseDuration(s["rotationPeriod"])!;
+  const view = pairView(member(a), member(b), { a: Number(s["generationA"]), b: Number(s["generationB"]) }, periodMs);
+  return view.newer.apiKeyId === a.id
+    ? { newer: a, older: b, rotatesAt: view.rotatesAt }
+    : { newer: b, older: a, rotatesAt: view.rotatesAt };
 }
 
 /**
@@ -98,7 +127,7 @@ export async function upPair(
   period: string,
   beforeDeletes?: () => Promise<void>,
 ): Promise<{ schedule: Live; a: Live; b: Live; scheduleStep: Step; steps: [Step, Step] }> {
-  const s = await step(ops.schedule, state.schedule, { rotationPeriod: period, __provider: base["__provider"] });
+  const s = await step(ops.schedule, state.schedule, scheduleInputs(base, period));
   assert.deepEqual(s.replaces, [], "a schedule is never replaced");
   const [aNews, bNews] = pairInputs(base, s.live.outs);
   const a = await step(ops.keys, state.a, aNews);
@@ -121,10 +150,8 @@ export async function previewPair(
   base: Props,
   period: string,
 ): Promise<{ schedule: "same" | "update"; a: readonly string[]; b: readonly string[] }> {
-  const checked = await ops.schedule.check(state.schedule.inputs, {
-    rotationPeriod: period,
-    __provider: base["__provider"],
-  });
+  const checked = await ops.schedule.check(state.schedule.inputs, scheduleInputs(base, period));
+  assert.deepEqual(checked.failures, []);
   const d = await ops.schedule.diff(state.schedule.id, state.schedule.outs, checked.inputs);
   const outs = d.changes ? checked.inputs : state.schedule.outs;
   const [aNews, bNews] = pairInputs(base, outs);

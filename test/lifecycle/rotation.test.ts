@@ -11,6 +11,7 @@ import {
   pairInputs,
   pairOrder,
   previewPair,
+  scheduleInputs,
   step,
   upPair,
   type PairOps,
@@ -35,9 +36,10 @@ function lifecycleOps(bench: Bench, now: () => number): ProviderOps {
 }
 
 /** The rotation schedule's lifecycle functions as the engine's operations, on the simulated clock. */
-function scheduleOps(now: () => number): ProviderOps {
+function scheduleOps(bench: Bench, now: () => number): ProviderOps {
+  const env = schedule.scheduleEnv({ ...bench.ctx(), now });
   return {
-    check: (olds, news) => schedule.check(olds, news, now),
+    check: (olds, news) => schedule.check(env, olds, news),
     diff: (id, olds, news) => schedule.diff(id, olds, news),
     create: (inputs) => schedule.create(inputs),
     update: (id, olds, news) => schedule.update(id, olds, news),
@@ -178,7 +180,7 @@ describe("rotation against the emulator (level 2)", () => {
       `      simulation: 365 days from ${new Date(START).toISOString()}, period ${period}, gaps ${JSON.stringify(gaps)}`,
     );
     const base: Props = { podId, permissions: { messageRead: true }, __provider: "shim" };
-    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
     let state: PairState = {};
     // A consumer that re-reads `apiKey` (the stack output of the last up) once per period, ups or not.
     let published: unknown;
@@ -228,7 +230,11 @@ describe("rotation against the emulator (level 2)", () => {
         ["same", "same", "same"],
         `day ${day}: a second up changes nothing`,
       );
-      assert.equal(bench.emu.log.count(), 0, `day ${day}: a second up sends nothing`);
+      assert.deepEqual(
+        requests(bench),
+        { GET: 1 },
+        `day ${day}: a second up sends one listing of the pod, nothing else`,
+      );
       published = order.newer.outs["apiKey"];
     }
     for (const live of [state.a!, state.b!]) await ops.remove(live.id, live.outs);
@@ -243,9 +249,9 @@ describe("rotation against the emulator (level 2)", () => {
 
   it("RotatingPodApiKey: preview shows the up's one replacement; what a rotation costs, and a daily up's requests", async () => {
     const base: Props = { podId, __provider: "shim" };
-    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
     let state: PairState = await upPair(pairOps, {}, base, "30d");
-    assert.deepEqual(requests(bench), { POST: 2, PATCH: 2 }, "the first up: two keys");
+    assert.deepEqual(requests(bench), { GET: 1, POST: 2, PATCH: 2 }, "the first up: a listing, two keys");
     for (let day = 1; day <= 60; day++) {
       now = START + day * DAY;
       bench.emu.log.clear();
@@ -253,15 +259,16 @@ describe("rotation against the emulator (level 2)", () => {
       assert.deepEqual(
         preview,
         day === 30
-          ? { schedule: "update", a: [], b: ["rotationTrigger"] }
+          ? { schedule: "update", a: [], b: ["name", "rotationTrigger"] }
           : day === 60
-            ? { schedule: "update", a: ["rotationTrigger"], b: [] }
+            ? { schedule: "update", a: ["name", "rotationTrigger"], b: [] }
             : { schedule: "same", a: [], b: [] },
         `day ${day}: preview shows exactly the replacement the up makes`,
       );
-      assert.equal(bench.emu.log.count(), 0, "preview sends nothing");
+      assert.deepEqual(requests(bench), { GET: 1 }, "preview sends one listing of the pod");
+      bench.emu.log.clear();
       const next = await upPair(pairOps, state, base, "30d");
-      const expected = day === 30 || day === 60 ? { POST: 1, PATCH: 1, DELETE: 1 } : {};
+      const expected = day === 30 || day === 60 ? { GET: 1, POST: 1, PATCH: 1, DELETE: 1 } : { GET: 1 };
       assert.deepEqual(requests(bench), expected, `day ${day}`);
       assert.deepEqual(
         next.steps.map((s) => s.kind),
@@ -272,31 +279,86 @@ describe("rotation against the emulator (level 2)", () => {
     }
   });
 
-  it("RotatingPodApiKey: an up whose rotation fails is completed by the next one, which replaces only that key", async () => {
-    const base: Props = { podId, __provider: "shim" };
-    const pairOps: PairOps = { schedule: scheduleOps(() => now), keys: ops };
+  /** The up of day 30 with b's create failing: the schedule's update is kept, b stays, the up fails. */
+  async function failedRotation(pairOps: PairOps, base: Props): Promise<{ first: PairState; after: PairState }> {
     const first = await upPair(pairOps, {}, base, "30d");
     now = START + 30 * DAY;
-    // The up of day 30: the schedule gives b a new generation; b's create fails (every POST refused), so the
-    // engine keeps the schedule's update and the old b, and the up fails.
     bench.emu.faults.add({ method: "POST", code: "resource_deleting" });
-    const s = await step(pairOps.schedule, first.schedule, { rotationPeriod: "30d", __provider: "shim" });
+    const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
+    assert.equal(s.live.outs["generationB"], 2);
     const [aNews, bNews] = pairInputs(base, s.live.outs);
     const a = await step(ops, first.a, aNews);
     assert.equal(a.kind, "same");
     await rejection(step(ops, first.b, bNews));
     bench.emu.faults.clear();
-    const afterFailure: PairState = { schedule: s.live, a: a.live, b: first.b };
     assert.equal(bench.emu.store.apiKeys(podId).length, 2, "both old keys live on");
-    // The next day's up replaces b, and only b; the key handed out before (a) keeps working.
-    now = START + 31 * DAY;
-    const next = await upPair(pairOps, afterFailure, base, "30d");
-    assert.equal(next.scheduleStep.kind, "same");
+    return { first, after: { schedule: s.live, a: a.live, b: first.b } };
+  }
+
+  for (const late of [1, 45, 100]) {
+    it(`RotatingPodApiKey: an up whose rotation failed is completed ${late} days later, replacing only that key`, async () => {
+      const base: Props = { podId, __provider: "shim" };
+      const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+      const { first, after } = await failedRotation(pairOps, base);
+      // The outputs of the failed up were never published: consumers hold a, the apiKey of day 0.
+      assert.equal(pairOrder(first).newer.id, first.a!.id);
+      assert.equal(pairOrder(after).newer.id, first.a!.id, "b, still to be replaced, is not handed out");
+      now = START + (30 + late) * DAY;
+      const next = await upPair(pairOps, after, base, "30d");
+      assert.equal(next.scheduleStep.kind, "same", "nothing new is decided while b waits for its replacement");
+      assert.deepEqual(
+        next.steps.map((x) => x.kind),
+        ["same", "replace"],
+      );
+      assert.ok(await works(first.a!.outs["apiKey"]), "a, the key consumers hold, still works");
+      assert.equal(pairOrder(next).newer.id, next.b.id);
+      // From then on the pair goes on as usual: a, the older, one period after b's replacement.
+      now += 30 * DAY;
+      const then = await upPair(pairOps, next, base, "30d");
+      assert.deepEqual(
+        then.steps.map((x) => x.kind),
+        ["replace", "same"],
+      );
+      assert.ok(await works(next.b.outs["apiKey"]), "b, handed out by the up before, still works");
+    });
+  }
+
+  it("RotatingPodApiKey: `up --target` of the schedule alone hands out no key still to be replaced; the next up replaces it", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+    const first = await upPair(pairOps, {}, base, "30d");
+    now = START + 30 * DAY;
+    // Targeted: the schedule is checked and updated; the keys' check is stubbed with their old inputs (pulumi/pulumi
+    // pkg/resource/deploy/step_generator.go: "If not targeted, stub out the provider check"), so they stay.
+    const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
+    const targeted: PairState = { schedule: s.live, a: first.a, b: first.b };
+    assert.equal(pairOrder(targeted).newer.id, first.a.id, "apiKey stays a: b does not hold its generation");
+    now = START + 75 * DAY;
+    const next = await upPair(pairOps, targeted, base, "30d");
+    assert.deepEqual([next.scheduleStep.kind, ...next.steps.map((x) => x.kind)], ["same", "same", "replace"]);
+    assert.ok(await works(first.a.outs["apiKey"]));
+  });
+
+  it("RotatingPodApiKey: a schedule started again (`--replace`, taint: Check without old inputs) replaces no key", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+    let state: PairState = await upPair(pairOps, {}, base, "30d");
+    for (const day of [30, 60, 90]) {
+      now = START + day * DAY;
+      state = await upPair(pairOps, state, base, "30d");
+    }
+    assert.deepEqual([state.schedule!.outs["generationA"], state.schedule!.outs["generationB"]], [2, 3]);
+    now = START + 100 * DAY;
+    bench.emu.log.clear();
+    const fresh = await pairOps.schedule.check({}, scheduleInputs(base, "30d"));
+    assert.deepEqual([fresh.inputs["generationA"], fresh.inputs["generationB"]], [2, 3], "the keys' own generations");
+    const made = await pairOps.schedule.create(fresh.inputs);
+    const restarted: PairState = { ...state, schedule: { id: made.id, inputs: fresh.inputs, outs: made.outs } };
+    const next = await upPair(pairOps, restarted, base, "30d");
     assert.deepEqual(
       next.steps.map((x) => x.kind),
-      ["same", "replace"],
+      ["same", "same"],
     );
-    assert.ok(await works(first.a.outs["apiKey"]), "a, handed out as apiKey, still works");
-    assert.equal(pairOrder(next).newer.id, next.b.id);
+    assert.deepEqual(requests(bench), { GET: 2 }, "a listing for each check, nothing else");
   });
 });

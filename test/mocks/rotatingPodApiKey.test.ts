@@ -25,7 +25,11 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     assert.equal(schedule.type, "pulumi-nodejs:dynamic/agentmail:RotationSchedule");
     assert.match(schedule.urn, /RotatingPodApiKey\$pulumi-nodejs:dynamic\/agentmail:RotationSchedule::/, "parented");
     assert.equal(schedule.inputs["rotationPeriod"], "30d");
-    assert.deepEqual(schedule.dependencies, []);
+    assert.equal(schedule.inputs["podId"], "pod_123");
+    assert.equal(schedule.inputs["autoNamePrefix"], "worker");
+    assert.match(String(schedule.inputs["pairToken"]), /^[0-9a-f]{8}$/, "a hash of the component's URN");
+    assert.deepEqual(schedule.additionalSecretOutputs, ["connection"]);
+    assert.deepEqual(schedule.dependencies, [], "the schedule waits for no resource");
     const a = registrations.find((r) => r.name === "worker-a")!;
     const b = registrations.find((r) => r.name === "worker-b")!;
     for (const child of [a, b]) {
@@ -36,23 +40,31 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
       assert.deepEqual(child.additionalSecretOutputs, ["apiKey", "connection"]);
       assert.equal(child.inputs["rotateAfter"], undefined, "the schedule decides, not the key's age");
       assert.deepEqual(child.propertyDependencies["rotationTrigger"], [schedule.urn], "it waits for the schedule");
+      assert.deepEqual(child.propertyDependencies["name"], [schedule.urn]);
     }
+    const token = String(schedule.inputs["pairToken"]);
     assert.equal(a.inputs["rotationTrigger"], "generation 2");
     assert.equal(b.inputs["rotationTrigger"], "generation 3");
+    assert.equal(
+      a.inputs["name"],
+      `worker-a-${token}-g2`,
+      "the generation is in the name: the schedule reads it there",
+    );
+    assert.equal(b.inputs["name"], `worker-b-${token}-g3`);
     assert.ok(registrations.indexOf(schedule) < registrations.indexOf(a), "the schedule is registered first");
   });
 
-  it("gives apiKey and previousApiKey as secrets, in the schedule's order, and its rotatesAt", async () => {
+  it("gives apiKey and previousApiKey as secrets, the newer first, and rotatesAt", async () => {
     assert.equal(await pulumi.isSecret(pair.apiKey), true);
     assert.equal(await pulumi.isSecret(pair.previousApiKey), true);
-    // The mocked schedule says b is the newer, though both keys answer the same createdAt.
+    // Both keys hold their generation; b (generation 3) was made a day after a.
     assert.equal(await value(pair.apiKey), "am_us_created_worker-b_0123456789");
     assert.equal(await value(pair.apiKeyId), "worker-b-id");
     assert.equal(await value(pair.previousApiKey), "am_us_created_worker-a_0123456789");
     assert.equal(await value(pair.previousApiKeyId), "worker-a-id");
-    assert.equal(await value(pair.rotatesAt), "2026-12-27T00:00:00.000Z");
+    assert.equal(await value(pair.rotatesAt), "2026-12-13T00:00:00.000Z", "b's creation plus 30 days");
     assert.equal(pair.keys.length, 2);
-    assert.equal(await value(pair.schedule.newer), "b");
+    assert.equal(await value(pair.schedule.generationB), 3);
   });
 
   it("serializes the schedule's provider as a small shim holding no credential", async () => {
@@ -66,14 +78,14 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     assert.ok(provider.length < 4096, `__provider is ${provider.length} chars`);
   });
 
-  it("gives both keys its connection, as a secret input", async () => {
+  it("gives both keys and the schedule (which lists their pod) its connection, as a secret input", async () => {
     const eu = new RotatingPodApiKey("eu-pair", {
       podId: "pod_eu",
       rotationPeriod: "30d",
       connection: { apiKey: "am_eu_pairconnectionkey0123456789", baseUrl: "https://api.agentmail.eu" },
     });
     await value(eu.apiKeyId);
-    for (const child of ["eu-pair-a", "eu-pair-b"]) {
+    for (const child of ["eu-pair-a", "eu-pair-b", "eu-pair-schedule"]) {
       const input = registrations.find((r) => r.name === child)?.inputs["connection"] as Record<string, unknown>;
       assert.equal(input?.[SIG], SECRET_SIG, `${child}: connection is a secret on the wire`);
       assert.deepEqual(input?.["value"], {
@@ -83,10 +95,12 @@ describe("RotatingPodApiKey under Pulumi mocks (level 3)", () => {
     }
   });
 
-  it("names the keys <name>-a and <name>-b when a name is given", async () => {
+  it("names the keys <name>-a-<token>-g<generation> and <name>-b-... when a name is given", async () => {
     await value(named.apiKeyId);
-    assert.equal(registrations.find((r) => r.name === "named-pair-a")?.inputs["name"], "svc-a");
-    assert.equal(registrations.find((r) => r.name === "named-pair-b")?.inputs["name"], "svc-b");
+    const token = String(registrations.find((r) => r.name === "named-pair-schedule")?.inputs["pairToken"]);
+    assert.equal(registrations.find((r) => r.name === "named-pair-schedule")?.inputs["name"], "svc");
+    assert.equal(registrations.find((r) => r.name === "named-pair-a")?.inputs["name"], `svc-a-${token}-g2`);
+    assert.equal(registrations.find((r) => r.name === "named-pair-b")?.inputs["name"], `svc-b-${token}-g3`);
     assert.equal(registrations.find((r) => r.name === "named-pair-schedule")?.inputs["rotationPeriod"], "12h");
   });
 

@@ -99,18 +99,18 @@ const mocks: pulumi.runtime.Mocks = {
         apiKeyId: `${args.name}-id`,
         apiKey: `am_us_created_${args.name}_0123456789`,
         prefix: "am_us_creat",
-        createdAt: "2026-11-27T00:00:00Z",
+        // A key of a pair's generation N was made on November 10 + N; any other key on November 27.
+        createdAt: /^generation \d+$/.test(String(args.inputs["rotationTrigger"]))
+          ? `2026-11-${10 + Number(String(args.inputs["rotationTrigger"]).slice(11))}T00:00:00Z`
+          : "2026-11-27T00:00:00Z",
       });
     }
     if (args.type === "pulumi-nodejs:dynamic/agentmail:RotationSchedule") {
-      // A schedule some rotations in: b is the newer key.
+      // A schedule some rotations in: b's generation is the later one.
       Object.assign(state, {
+        keyName: args.inputs["name"] ?? args.inputs["autoNamePrefix"],
         generationA: 2,
         generationB: 3,
-        sinceA: "2026-10-28T00:00:00.000Z",
-        sinceB: "2026-11-27T00:00:00.000Z",
-        newer: "b",
-        rotatesAt: "2026-12-27T00:00:00.000Z",
       });
     }
     if (args.type === "pulumi-nodejs:dynamic/agentmail:Pod") {

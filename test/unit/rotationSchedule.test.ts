@@ -1,132 +1,198 @@
 /**
- * Level 1: a RotatingPodApiKey's schedule (provider/lifecycle/rotationSchedule.ts): which key an `up` replaces
- * and when, whatever the gaps between ups; that a second check in the same period changes nothing; and what it
- * refuses. The clock is a number passed in.
+ * Level 1: a RotatingPodApiKey's schedule (provider/lifecycle/rotationSchedule.ts): how it finds the pair's keys
+ * in a listing, which key it gives a new generation and when (whatever the gaps between ups, and never while a
+ * replacement is still to be made), what it keeps across renames and restarts, and what it refuses. The clock
+ * is a number passed in; the listing is a list of keys.
  */
 import assert from "node:assert/strict";
+import type { BearerKey } from "../../provider/agentmail/schemas";
 import * as schedule from "../../provider/lifecycle/rotationSchedule";
 import { UNKNOWN } from "../../provider/lifecycle/unknown";
 
 type Props = Record<string, unknown>;
 const DAY = 86_400_000;
 const t0 = Date.parse("2030-01-01T09:00:00.000Z");
-const news = { rotationPeriod: "30d", __provider: "shim" };
+const TOKEN = "0a1b2c3d";
+const PERIOD = 30 * DAY;
+const news: Props = { rotationPeriod: "30d", podId: "pod_1", autoNamePrefix: "worker", pairToken: TOKEN };
 
-/** The schedule's checked inputs after a check at `at`, from `olds`. */
-async function checkedAt(olds: Props, at: number, inputs: Props = news): Promise<Props> {
-  const { inputs: out, failures } = await schedule.check(olds, inputs, () => at);
+/** A listed key of the pair (or any name), made at `at`. */
+function key(name: string, at: number, id = `ak_${name}`): BearerKey {
+  const iso = new Date(at).toISOString();
+  return { type: "bearer", api_key_id: id, prefix: "am_us_x", name, created_at: iso, updated_at: iso } as BearerKey;
+}
+const named = (m: "a" | "b", g: number) => schedule.pairKeyName("worker", TOKEN, m, g);
+
+/** A check at `at` against a pod listing `keys`, counting the listings. */
+function env(at: number, keys: readonly BearerKey[] = []) {
+  const calls: string[] = [];
+  return {
+    calls,
+    env: { now: () => at, listKeys: async (podId: string) => (calls.push(podId), keys) },
+  };
+}
+
+async function checked(olds: Props, at: number, keys: readonly BearerKey[] = [], inputs: Props = news) {
+  const { env: e } = env(at, keys);
+  const { inputs: out, failures } = await schedule.check(e, olds, inputs);
   assert.deepEqual(failures, []);
   return out;
 }
 
 describe("a RotatingPodApiKey's schedule (unit)", () => {
-  it("starts both keys now, in whole minutes, `a` counted as the newer, so `b` is replaced first", async () => {
-    const first = await checkedAt({}, t0 + 42_123);
-    assert.deepEqual(first, {
-      rotationPeriod: "30d",
-      generationA: 1,
-      generationB: 1,
-      sinceA: "2030-01-01T09:00:00.000Z",
-      sinceB: "2030-01-01T09:00:00.000Z",
-      newer: "a",
-      rotatesAt: "2030-01-31T09:00:00.000Z",
-      __provider: "shim",
+  describe("finding the pair's keys in a listing", () => {
+    it("by member: the highest generation, the newest of two with it; nothing of another shape or token", () => {
+      const seen = schedule.observe(
+        [
+          key(named("a", 2), t0),
+          key(named("a", 3), t0 + DAY),
+          key(named("b", 3), t0 + 2 * DAY, "old"),
+          key(named("b", 3), t0 + 3 * DAY, "new"),
+          key(schedule.pairKeyName("worker", "ffffffff", "a", 9), t0),
+          key(schedule.pairKeyName("worker-x", TOKEN, "a", 9), t0),
+          key(`worker-a-${TOKEN}-g09`, t0),
+          key(`worker-c-${TOKEN}-g9`, t0),
+          key(`pulumi-pending-${"0".repeat(32)}`, t0),
+        ],
+        "worker",
+        TOKEN,
+      );
+      assert.deepEqual(seen, {
+        a: { generation: 3, createdAt: new Date(t0 + DAY).toISOString() },
+        b: { generation: 3, createdAt: new Date(t0 + 3 * DAY).toISOString() },
+      });
+    });
+
+    it("takes the name literally: a dot in it is not a wildcard", () => {
+      const seen = schedule.observe([key(`w-k-a-${TOKEN}-g4`, t0)], "w.k", TOKEN);
+      assert.deepEqual(seen, {});
     });
   });
 
-  it("replaces nothing before the newer key is a period old; from then on, the older key, then the other in turn", async () => {
-    let plan = await checkedAt({}, t0);
-    assert.deepEqual(await checkedAt(plan, t0 + 30 * DAY - 1), plan, "a millisecond before: the same");
-    const order: string[] = [];
-    for (let day = 1; day <= 120; day++) {
-      const next = await checkedAt(plan, t0 + day * DAY);
-      if (next["generationA"] !== plan["generationA"]) order.push(`${day}:a`);
-      if (next["generationB"] !== plan["generationB"]) order.push(`${day}:b`);
-      assert.deepEqual(
-        await checkedAt(next, t0 + day * DAY + 3_600_000),
-        next,
-        `day ${day}: a second up changes nothing`,
-      );
-      plan = next;
-    }
-    assert.deepEqual(order, ["30:b", "60:a", "90:b", "120:a"]);
-    assert.deepEqual([plan["generationA"], plan["generationB"], plan["newer"]], [3, 3, "a"]);
-  });
+  describe("deciding", () => {
+    const both = (ga: number, atA: number, gb: number, atB: number): schedule.Reality => ({
+      a: { generation: ga, createdAt: new Date(atA).toISOString() },
+      b: { generation: gb, createdAt: new Date(atB).toISOString() },
+    });
+    const gens = (a: number, b: number) => ({ generationA: a, generationB: b });
 
-  it("after any gap, one up replaces one key, the older: never the key handed out last", async () => {
-    // b is the newer (replaced on day 30); a is the newer from day 60 on.
-    const bNewer = await checkedAt(await checkedAt({}, t0), t0 + 30 * DAY);
-    const aNewer = await checkedAt(bNewer, t0 + 60 * DAY);
-    assert.equal(bNewer["newer"], "b");
-    assert.equal(aNewer["newer"], "a");
-    for (const [label, plan] of [
-      ["b newer", bNewer],
-      ["a newer", aNewer],
-    ] as const) {
-      for (const gapDays of [31, 45, 61, 75, 300]) {
-        const since = Date.parse(String(plan[plan["newer"] === "a" ? "sinceA" : "sinceB"]));
-        const next = await checkedAt(plan, since + gapDays * DAY);
-        const older = plan["newer"] === "a" ? "B" : "A";
-        const newer = plan["newer"] === "a" ? "A" : "B";
-        assert.equal(
-          next[`generation${older}`],
-          Number(plan[`generation${older}`]) + 1,
-          `${label}, ${gapDays}d: older`,
-        );
-        assert.equal(next[`generation${newer}`], plan[`generation${newer}`], `${label}, ${gapDays}d: newer kept`);
-        assert.equal(next["newer"], older.toLowerCase(), `${label}, ${gapDays}d: the replaced key is the newer now`);
-        assert.equal(next["rotatesAt"], new Date(since + gapDays * DAY + 30 * DAY).toISOString());
+    it("keys made in the same minute: a counts as the newer, so b gets the next generation one period later", () => {
+      const reality = both(1, t0 + 5_000, 1, t0 + 7_000);
+      assert.deepEqual(schedule.decide(gens(1, 1), reality, PERIOD, t0 + PERIOD - 1), gens(1, 1));
+      assert.deepEqual(schedule.decide(gens(1, 1), reality, PERIOD, t0 + PERIOD), gens(1, 2));
+    });
+
+    it("the older key, by whole minutes of createdAt, gets the next generation; once, after any gap", () => {
+      const reality = both(3, t0, 2, t0 + 10 * DAY);
+      for (const gap of [0, 1, 31, 95, 400]) {
+        assert.deepEqual(schedule.decide(gens(3, 2), reality, PERIOD, t0 + 40 * DAY + gap * DAY), gens(4, 2), `${gap}`);
       }
-    }
+      assert.deepEqual(schedule.decide(gens(3, 2), reality, PERIOD, t0 + 40 * DAY - 60_001), gens(3, 2));
+    });
+
+    it("nothing new while a key does not hold its generation yet (a replacement still to be made), however late", () => {
+      const pending = both(1, t0, 1, t0);
+      assert.deepEqual(schedule.decide(gens(1, 2), pending, PERIOD, t0 + 900 * DAY), gens(1, 2));
+    });
+
+    it("nothing while a key is missing from the listing (revoked elsewhere, until a refresh recreates it)", () => {
+      const onlyA: schedule.Reality = { a: { generation: 1, createdAt: new Date(t0).toISOString() } };
+      assert.deepEqual(schedule.decide(gens(1, 1), onlyA, PERIOD, t0 + 900 * DAY), gens(1, 1));
+    });
+
+    it("takes a key's own generation where it is ahead of the schedule's (a state restored from an older copy)", () => {
+      assert.deepEqual(schedule.decide(gens(1, 1), both(4, t0, 5, t0 + DAY), PERIOD, t0 + 2 * DAY), gens(4, 5));
+    });
   });
 
-  it("a shorter period can make the older key due at once; a longer one delays it; both are updates, never replacements", async () => {
-    const plan = await checkedAt({}, t0);
-    const shorter = await checkedAt(plan, t0 + 10 * DAY, { ...news, rotationPeriod: "7d" });
-    assert.equal(shorter["generationB"], 2);
-    const longer = await checkedAt(plan, t0 + 40 * DAY, { ...news, rotationPeriod: "60d" });
-    assert.equal(longer["generationB"], 1);
-    assert.equal(longer["rotatesAt"], "2030-03-02T09:00:00.000Z");
-    assert.deepEqual(await schedule.diff("s", plan, longer), {
+  describe("check", () => {
+    it("a first create: generation 1 for both, the component's name, the token given", async () => {
+      const first = await checked({}, t0);
+      assert.equal(first["generationA"], 1);
+      assert.equal(first["generationB"], 1);
+      assert.equal(first["keyName"], "worker");
+      assert.equal(first["keyNameGiven"], false);
+      assert.equal(first["pairToken"], TOKEN);
+    });
+
+    it("the same inputs in the same period: the same checked inputs (a second up changes nothing)", async () => {
+      const keys = [key(named("a", 1), t0), key(named("b", 1), t0)];
+      const first = await checked({}, t0, keys);
+      assert.deepEqual(await checked(first, t0 + PERIOD - 60_001, keys), first);
+      const due = await checked(first, t0 + PERIOD, keys);
+      assert.equal(due["generationB"], 2);
+    });
+
+    it("keeps the name and token of the old inputs when the component is renamed; follows a given name", async () => {
+      const first = await checked({}, t0);
+      const renamed = await checked(first, t0, [], { ...news, autoNamePrefix: "renamed", pairToken: "99999999" });
+      assert.equal(renamed["keyName"], "worker");
+      assert.equal(renamed["pairToken"], TOKEN);
+      const given = await checked(first, t0, [], { ...news, name: "svc" });
+      assert.equal(given["keyName"], "svc");
+      assert.equal(given["keyNameGiven"], true);
+      const dropped = await checked(given, t0, [], news);
+      assert.equal(dropped["keyName"], "worker", "a given name removed: the component's name again");
+    });
+
+    it("started again without old inputs (--replace, taint): takes the generations its keys hold", async () => {
+      const keys = [key(named("a", 7), t0), key(named("b", 6), t0 + DAY)];
+      const restarted = await checked({}, t0 + 2 * DAY, keys);
+      assert.deepEqual([restarted["generationA"], restarted["generationB"]], [7, 6]);
+    });
+
+    it("lists the pod once per check, and not at all while the pod id (or the connection) is not known", async () => {
+      const known = env(t0);
+      await schedule.check(known.env, {}, news);
+      assert.deepEqual(known.calls, ["pod_1"]);
+      for (const unknown of [{ podId: UNKNOWN }, { connection: UNKNOWN }]) {
+        const preview = env(t0);
+        const out = await schedule.check(
+          preview.env,
+          { ...news, generationA: 3, generationB: 2 },
+          { ...news, ...unknown },
+        );
+        assert.deepEqual(preview.calls, [], JSON.stringify(unknown));
+        assert.deepEqual([out.inputs["generationA"], out.inputs["generationB"]], [3, 2]);
+      }
+    });
+
+    it("refuses a bad period, pod id or token, and an unknown input, naming each, with no listing", async () => {
+      for (const [bad, property] of [
+        [{ rotationPeriod: "monthly" }, "rotationPeriod"],
+        [{ podId: ".." }, "podId"],
+        [{ pairToken: "xyz" }, "pairToken"],
+        [{ rotateAfter: "1d" }, "rotateAfter"],
+      ] as const) {
+        const e = env(t0);
+        const out = await schedule.check(e.env, {}, { ...news, ...bad });
+        assert.deepEqual(
+          out.failures.map((f) => f.property),
+          [property],
+          JSON.stringify(bad),
+        );
+        assert.deepEqual(e.calls, []);
+      }
+    });
+  });
+
+  it("diff: a change is an update, never a replacement; create, update and read keep the checked inputs", async () => {
+    const first = await checked({}, t0);
+    const next = { ...first, generationB: 2 };
+    assert.deepEqual(await schedule.diff("s", first, next), {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
     });
-    assert.deepEqual(await schedule.diff("s", plan, plan), {
+    assert.deepEqual(await schedule.diff("s", first, first), {
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     });
-  });
-
-  it("an unknown period (a preview) keeps the plan; create, update and read keep the checked inputs as they are", async () => {
-    const plan = await checkedAt({}, t0);
-    const kept = await checkedAt(plan, t0 + 99 * DAY, { ...news, rotationPeriod: UNKNOWN });
-    assert.equal(kept["generationB"], 1);
-    const made = await schedule.create(plan);
+    const made = await schedule.create(first);
     assert.match(made.id, /^schedule-[0-9a-f]{16}$/);
-    assert.deepEqual(made.outs, plan);
-    assert.deepEqual((await schedule.update(made.id, plan, kept)).outs, kept);
-    assert.deepEqual(await schedule.read(made.id, plan), { id: made.id, props: plan });
-  });
-
-  it("refuses a period that is not a duration, an unknown input, and a damaged state, naming each", async () => {
-    const bad = await schedule.check({}, { rotationPeriod: "monthly" }, () => t0);
-    assert.deepEqual(
-      bad.failures.map((f) => f.property),
-      ["rotationPeriod"],
-    );
-    assert.match(bad.failures[0]!.reason, /rotationPeriod is not a duration \(got "monthly"\).*"90d", "36h", "45m"/);
-    const extra = await schedule.check({}, { ...news, rotateAfter: "1d" }, () => t0);
-    assert.deepEqual(
-      extra.failures.map((f) => f.property),
-      ["rotateAfter"],
-    );
-    const plan = await checkedAt({}, t0);
-    for (const damage of [{ generationA: "1" }, { sinceB: "yesterday" }, { newer: "c" }, { generationB: 0 }]) {
-      const damaged = await schedule.check({ ...plan, ...damage }, news, () => t0);
-      assert.equal(damaged.failures.length, 1, JSON.stringify(damage));
-      assert.match(damaged.failures[0]!.reason, /state cannot be read .*pulumi state delete/);
-    }
+    assert.deepEqual(made.outs, first);
+    assert.deepEqual((await schedule.update(made.id, first, next)).outs, next);
+    assert.deepEqual(await schedule.read(made.id, first), { id: made.id, props: first });
   });
 });

@@ -137,29 +137,25 @@ describe("pulumi-agentmail/testing: agentmailMocks (unit)", () => {
   });
 
   describe("RotatingPodApiKey's schedule", () => {
-    it("answers as a first up: both keys in generation 1, a the newer, rotatesAt one period after the minute", async () => {
-      const { state } = await answer(mocks, {
-        type: ROTATION_SCHEDULE_TYPE,
-        name: "pair-schedule",
-        inputs: { rotationPeriod: "30d", __provider: SHIM },
-        custom: true,
-      });
+    const scheduleArgs = (inputs: Props): pulumi.runtime.MockResourceArgs => ({
+      type: ROTATION_SCHEDULE_TYPE,
+      name: "pair-schedule",
+      inputs: { podId: "pod_1", autoNamePrefix: "pair", pairToken: "0a1b2c3d", __provider: SHIM, ...inputs },
+      custom: true,
+    });
+
+    it("answers as a first up: both keys in generation 1, the component's name, its token", async () => {
+      const { state } = await answer(mocks, scheduleArgs({ rotationPeriod: "30d" }));
       assert.equal(state["generationA"], 1);
       assert.equal(state["generationB"], 1);
-      assert.equal(state["newer"], "a");
-      assert.equal(state["sinceA"], "2026-11-27T10:00:00.000Z");
-      assert.equal(state["rotatesAt"], "2026-12-27T10:00:00.000Z");
+      assert.equal(state["keyName"], "pair");
+      assert.equal(state["pairToken"], "0a1b2c3d");
     });
 
     it("refuses a period that is not a duration with the lines preview prints", async () => {
       await assert.rejects(
-        answer(mocks, {
-          type: ROTATION_SCHEDULE_TYPE,
-          name: "pair-schedule",
-          inputs: { rotationPeriod: "monthly", __provider: SHIM },
-          custom: true,
-        }),
-        (e: Error) => e instanceof CheckFailedError && /rotationPeriod is not a duration/.test(e.message),
+        answer(mocks, scheduleArgs({ rotationPeriod: "monthly" })),
+        (e: Error) => e instanceof CheckFailedError && /rotationPeriod/.test(e.message),
       );
     });
   });

@@ -60,7 +60,7 @@ export interface PodApiKeyArgs {
    */
   readonly expireAfter?: pulumi.Input<string>;
   /**
-   * Any value; changing it replaces the key (new key first, then the old one is revoked), with
+   * Any non-empty string without leading or trailing spaces; changing it replaces the key (new key first, then the old one is revoked), with
    * `rotationTrigger` as the reason in `pulumi preview`. A rotation by hand (`"2027-q1"`, then `"2027-q2"`), or
    * from a schedule of your own; `RotatingPodApiKey` sets it from its schedule. Setting it the first time, or
    * removing it, replaces the key too. Default: none.

@@ -118,6 +118,8 @@ describe("rotation in check, diff and update (unit)", () => {
       assert.deepEqual(d.replaces, ["rotationTrigger"], String(next));
     }
     assert.deepEqual((await diff("key_1", state, news, at)).replaces, ["rotationTrigger"], "set the first time");
+    const preview = await check({}, { podId: "pod_1", rotationTrigger: UNKNOWN });
+    assert.deepEqual(preview.failures, [], "not known yet (a preview): passes");
     const bad = await check({}, { podId: "pod_1", rotationTrigger: " q1" });
     assert.deepEqual(
       bad.failures.map((f) => f.property),

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { BearerKey } from "../../provider/agentmail/schemas";
 import * as schedule from "../../provider/lifecycle/rotationSchedule";
+import { pairView, type PairMember } from "../../provider/rotatingPodApiKey";
 import { UNKNOWN } from "../../provider/lifecycle/unknown";
 
 type Props = Record<string, unknown>;
@@ -194,5 +195,29 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
     assert.deepEqual(made.outs, first);
     assert.deepEqual((await schedule.update(made.id, first, next)).outs, next);
     assert.deepEqual(await schedule.read(made.id, first), { id: made.id, props: first });
+  });
+
+  describe("the pair's outputs (pairView)", () => {
+    const member = (id: string, at: number, g: number): PairMember => ({
+      apiKey: `am_us_${id}`,
+      apiKeyId: id,
+      createdAt: new Date(at).toISOString(),
+      rotationTrigger: `generation ${g}`,
+    });
+
+    it("the later createdAt (whole minutes) is apiKey, a on a tie; rotatesAt is its minute plus a period", () => {
+      const later = pairView(member("a", t0, 1), member("b", t0 + DAY, 1), { a: 1, b: 1 }, PERIOD);
+      assert.equal(later.newer.apiKeyId, "b");
+      assert.equal(later.rotatesAt, new Date(t0 + DAY + PERIOD).toISOString());
+      const tie = pairView(member("a", t0 + 1_000, 1), member("b", t0 + 2_000, 1), { a: 1, b: 1 }, PERIOD);
+      assert.equal(tie.newer.apiKeyId, "a");
+    });
+
+    it("a key that does not hold its generation yet is never apiKey, however new, and there is no rotatesAt", () => {
+      const view = pairView(member("a", t0, 1), member("b", t0 + DAY, 1), { a: 1, b: 2 }, PERIOD);
+      assert.equal(view.newer.apiKeyId, "a");
+      assert.equal(view.older.apiKeyId, "b");
+      assert.equal(view.rotatesAt, undefined);
+    });
   });
 });

@@ -25,6 +25,7 @@
  */
 import { z } from "zod";
 import type { BearerKey } from "../agentmail/schemas";
+import { AgentMailError } from "../agentmail/errors";
 import type { ConnectionSettings } from "../agentmail/credentials";
 import { ID_SHAPE, isSafeId } from "../agentmail/ids";
 import { randomBytes } from "node:crypto";
@@ -200,7 +201,7 @@ export async function check(
   const periodMs = parseDuration(news["rotationPeriod"]);
   const known = [podId, keyName, pairToken].every((v) => typeof v === "string" && !isUnknown(v));
   if (known && env.listKeys !== undefined && !isUnknown(news["connection"])) {
-    const keys = await env.listKeys(podId as string, connectionOf(news));
+    const keys = await listOrExplain(env, podId as string, connectionOf(news));
     const reality = observe(keys, keyName as string, pairToken as string);
     // Without stored generations (a first create, or a schedule started again), the keys' own are taken.
     gens = periodMs === undefined ? gens : decide(gens, reality, periodMs, env.now());
@@ -213,6 +214,24 @@ export async function check(
     ...gens,
   };
   return { inputs, failures: [] };
+}
+
+/** The pod's keys, or an error that says what the listing was for (the client's message names the request). */
+async function listOrExplain(
+  env: ScheduleEnv,
+  podId: string,
+  connection: ConnectionSettings | undefined,
+): Promise<readonly BearerKey[]> {
+  try {
+    return await env.listKeys!(podId, connection);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new AgentMailError(
+      AgentMailError.isInstance(e) ? e.code : "AGENTMAIL_SCHEDULE_LISTING",
+      `RotatingPodApiKey's schedule lists pod ${podId}'s keys to decide which key to rotate, and could not: ` +
+        `${reason} Nothing was changed.`,
+    );
+  }
 }
 
 /** Any change is an update of the state; nothing ever replaces a schedule. @internal */

@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { hostClock, unwrapSecrets, urn, type CapturedResource } from "../../harness";
-import { pairOrder, step, upPair, type PairState, type ProviderOps } from "../lifecycle/engineDriver";
+import {
+  pairInputs,
+  pairOrder,
+  scheduleInputs,
+  step,
+  upPair,
+  type PairOps,
+  type PairState,
+  type ProviderOps,
+} from "../lifecycle/engineDriver";
 import { useEngineFixture } from "./fixture";
 
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "rotation.js");
@@ -58,6 +67,29 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
       update: async (id, olds, news) => ({ outs: (await fx.host.update(id, u, olds, news)).properties }),
       remove: (id, outs) => fx.host.delete(id, u, outs),
     };
+  }
+
+  /** The pair's children through the host: each key under its own URN, the schedule with its own provider text. */
+  function pairHost(): { pairOps: PairOps; base: Record<string, unknown> } {
+    const opsA = hostOps("pair-a");
+    const opsB = hostOps("pair-b");
+    const of = (props: Record<string, unknown>) => (props["autoNamePrefix"] === "pair-b" ? opsB : opsA);
+    const keys: ProviderOps = {
+      check: (olds, news) => of(news).check(olds, news),
+      diff: (id, olds, news) => of(news).diff(id, olds, news),
+      create: (inputs) => of(inputs).create(inputs),
+      update: (id, olds, news) => of(news).update(id, olds, news),
+      remove: (id, outs) => of(outs).remove(id, outs),
+    };
+    const scheduleOps = hostOps("pair-schedule", SCHEDULE_TYPE);
+    const scheduleProvider = pairSchedule.inputs["__provider"];
+    // The driver registers the schedule with the keys' provider text: give it its own, as the program does.
+    const schedule: ProviderOps = {
+      ...scheduleOps,
+      check: (olds, news) => scheduleOps.check(olds, { ...news, __provider: scheduleProvider }),
+    };
+    const base = { podId, permissions: pairA.inputs["permissions"], __provider: pairA.inputs["__provider"] };
+    return { pairOps: { schedule, keys }, base };
   }
 
   it("the program registers rotateAfter and expireAfter, and the pair's children with their policies", () => {
@@ -121,28 +153,8 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
   });
 
   it("the pair, 90 days of ups around a 60-day gap: its schedule and keys through the host, only the older key replaced, nothing left", async () => {
-    const ops = hostOps("pair-a");
-    const opsB = hostOps("pair-b");
-    // Each key under its own URN.
-    const keys: ProviderOps = {
-      check: (olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).check(olds, news),
-      diff: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).diff(id, olds, news),
-      create: (inputs) => (inputs["autoNamePrefix"] === "pair-b" ? opsB : ops).create(inputs),
-      update: (id, olds, news) => (news["autoNamePrefix"] === "pair-b" ? opsB : ops).update(id, olds, news),
-      remove: (id, outs) => (outs["autoNamePrefix"] === "pair-b" ? opsB : ops).remove(id, outs),
-    };
-    const scheduleOps = hostOps("pair-schedule", SCHEDULE_TYPE);
-    const scheduleProvider = pairSchedule.inputs["__provider"];
-    // The driver registers the schedule with the keys' provider text: give it its own, as the program does.
-    const schedule: ProviderOps = {
-      ...scheduleOps,
-      check: (olds, news) => scheduleOps.check(olds, { ...news, __provider: scheduleProvider }),
-    };
-    const base = {
-      podId,
-      permissions: pairA.inputs["permissions"],
-      __provider: pairA.inputs["__provider"],
-    };
+    const { pairOps, base } = pairHost();
+    const { schedule, keys } = pairOps;
     let state: PairState = {};
     let rotations = 0;
     const replacedDays: string[] = [];
@@ -151,7 +163,7 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
       if (day >= 65 && day < 125) continue;
       clock.set(START + 5 * 365 * DAY + day * DAY);
       const before = state.a === undefined ? undefined : pairOrder(state);
-      const next = await upPair({ schedule, keys }, state, base, "30d");
+      const next = await upPair(pairOps, state, base, "30d");
       const replaced = next.steps.filter((s) => s.kind === "replace");
       assert.ok(replaced.length <= 1, `day ${day}`);
       if (before !== undefined && replaced.length === 1) {
@@ -171,6 +183,37 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
     assert.equal(rotations, 3);
     for (const live of [state.a!, state.b!]) await keys.remove(live.id, live.outs);
     await schedule.remove(state.schedule!.id, state.schedule!.outs);
+    assert.deepEqual(fx.emu.store.apiKeys(podId), []);
+  });
+
+  it("the pair through the host: an up whose rotation fails, then one 45 days later, replaces only that key", async () => {
+    const { pairOps, base } = pairHost();
+    const T = START + 6 * 365 * DAY;
+    clock.set(T);
+    const first = await upPair(pairOps, {}, base, "30d");
+    clock.set(T + 30 * DAY);
+    // Day 30: the schedule gives b its next generation, then every POST fails: the up stops with the old b.
+    fx.emu.faults.add({ method: "POST", code: "resource_deleting" });
+    const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
+    const [, bNews] = pairInputs(base, s.live.outs);
+    await assert.rejects(step(pairOps.keys, first.b, bNews));
+    fx.emu.faults.clear();
+    const after: PairState = { schedule: s.live, a: first.a, b: first.b };
+    assert.equal(pairOrder(after).newer.id, first.a.id, "b, still to be replaced, is not handed out");
+    clock.set(T + 75 * DAY);
+    fx.emu.log.clear();
+    const next = await upPair(pairOps, after, base, "30d");
+    assert.deepEqual([next.scheduleStep.kind, ...next.steps.map((x) => x.kind)], ["same", "same", "replace"]);
+    assert.deepEqual(
+      fx.emu.store
+        .apiKeys(podId)
+        .map((k) => k.api_key_id)
+        .sort(),
+      [first.a.id, next.b.id].sort(),
+      "a, the key consumers hold, lives on",
+    );
+    assert.equal(fx.emu.log.count({ method: "GET" }), 1, "one listing of the pod for the schedule");
+    for (const live of [next.a, next.b]) await pairOps.keys.remove(live.id, live.outs);
     assert.deepEqual(fx.emu.store.apiKeys(podId), []);
   });
 });

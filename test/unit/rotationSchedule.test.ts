@@ -158,6 +158,19 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
       }
     });
 
+    it("a listing that fails fails the check, saying what it was for and that nothing changed", async () => {
+      const failing = {
+        now: () => t0,
+        listKeys: async () => {
+          throw new Error("AgentMail GET /v0/pods/pod_1/api-keys answered 503 service_unavailable.");
+        },
+      };
+      await assert.rejects(
+        schedule.check(failing, { ...news, generationA: 1, generationB: 1 }, news),
+        /RotatingPodApiKey's schedule lists pod pod_1's keys to decide which key to rotate, and could not: AgentMail GET .* answered 503.* Nothing was changed\./,
+      );
+    });
+
     it("refuses a bad period, pod id or token, and an unknown input, naming each, with no listing", async () => {
       for (const [bad, property] of [
         [{ rotationPeriod: "monthly" }, "rotationPeriod"],

@@ -13,15 +13,16 @@ export interface RotatingPodApiKeyArgs {
   readonly permissions?: pulumi.Input<PodApiKeyPermissions>;
   /**
    * How often a new key appears: a duration written `<number><unit>` with unit `d`, `h` or `m` (`"30d"`).
-   * `apiKey` is never older than this after an `up`, and each key lives about two periods. Required; a plain
-   * string, so that a bad value is refused before anything is registered.
+   * After an `up` that completes, `apiKey` is younger than this; each key lives about two periods. A shorter
+   * value takes effect at the next `up`. Required; a plain string, so that a bad value is refused before
+   * anything is registered.
    */
   readonly rotationPeriod: string;
   /**
    * The start of the keys' names: `<name>-a-<token>-g<generation>` and `<name>-b-...`, where the token (8 hex
-   * digits from the component's URN) tells this pair's keys from any other's and the generation counts its
-   * rotations. Default: the component's resource name (kept when the component is renamed through an alias).
-   * A change replaces both keys.
+   * digits of the component's URN and 8 random ones chosen when the pair is created) tells this pair's keys
+   * from any other's and the generation counts its rotations. Default: the component's resource name (kept when
+   * the component is renamed through an alias). A change replaces both keys.
    */
   readonly name?: pulumi.Input<string>;
   /**
@@ -37,15 +38,16 @@ export interface RotatingPodApiKeyArgs {
  * before both keys; its state is each key's generation. At each `up` (and preview) it lists the pod, finds the
  * pair's keys by name, and, once both hold their generation and the newer one is a `rotationPeriod` old, gives
  * the older key its next generation, which replaces it (its name and `rotationTrigger` change). A key still
- * waiting for its replacement (an `up` that failed) is completed first; nothing new is decided meanwhile.
- * Created by `RotatingPodApiKey`; of no use alone.
+ * waiting for its replacement (an `up` that failed) is completed first; nothing new is decided meanwhile. A
+ * schedule created again (`--replace`, taint) starts a new pair: both keys are replaced. Created by
+ * `RotatingPodApiKey`; of no use alone.
  */
 export class RotationSchedule extends pulumi.dynamic.Resource {
   /** The pair's period, as given. */
   declare public readonly rotationPeriod: pulumi.Output<string>;
   /** The start of the keys' names (the given `name`, or the component's name). */
   declare public readonly keyName: pulumi.Output<string>;
-  /** 8 hex digits in both keys' names that tell this pair's keys from any other's. */
+  /** 16 hex digits in both keys' names (the URN's 8, then 8 random) that tell this pair's keys from any other's. */
   declare public readonly pairToken: pulumi.Output<string>;
   /** Key `a`'s generation: a new one replaces it. */
   declare public readonly generationA: pulumi.Output<number>;

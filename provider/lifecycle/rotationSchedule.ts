@@ -12,8 +12,8 @@
  * - Otherwise, once the newer key is one `rotationPeriod` old (counted in whole minutes), the OLDER key gets a new
  *   generation. So one `up` replaces at most one key, always the older, whatever the gap since the last `up`.
  * - A schedule that starts again (`pulumi up --replace` or `state taint` of it, or its state deleted: Check then
- *   runs without old inputs, pulumi/pulumi `pkg/resource/deploy/step_generator.go`) takes the generations its
- *   keys hold, so their names stay and nothing is replaced.
+ *   runs without old inputs, pulumi/pulumi `pkg/resource/deploy/step_generator.go`) starts a new pair with a new
+ *   token: both keys are renamed, so replaced (see `check`).
  *
  * Why a resource of its own: the decision needs both keys' ages, and neither key can take the other's as an
  * input (a dependency cycle). Why in `check`: the engine hands a provider without preview support its checked
@@ -86,6 +86,11 @@ export function pairKeyName(keyName: string, token: string, m: Member, g: number
   return `${keyName}-${m}-${token}-g${g}`;
 }
 
+/** `text` as a regular expression that matches it literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** `instant` down to its whole minute, in ms. */
 function minute(instant: string): number {
   return Math.floor(Date.parse(instant) / MINUTE) * MINUTE;
@@ -96,8 +101,7 @@ function minute(instant: string): number {
  * left two of it). Only names of exactly this pair's shape count. @internal
  */
 export function observe(keys: readonly BearerKey[], keyName: string, token: string): Reality {
-  const escaped = keyName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const shape = new RegExp(`^${escaped}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
+  const shape = new RegExp(`^${literal(keyName)}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
   const seen: Partial<Record<Member, Seen>> = {};
   for (const k of keys) {
     const m = shape.exec(k.name);
@@ -151,7 +155,8 @@ const ScheduleInputsSchema = z.strictObject({
   name: orUnknown(unpadded()).optional(),
   // Set by RotatingPodApiKey, not by users: its resource name, and a hash of its URN.
   autoNamePrefix: z.string().min(1),
-  pairToken: orUnknown(z.string().regex(/^[0-9a-f]{8}$/)),
+  // 8 hex digits of the component's URN (the state's token adds 8 random ones, and a re-check sees it).
+  pairToken: orUnknown(z.string().regex(/^[0-9a-f]{8}([0-9a-f]{8})?$/)),
   // Set by check itself, and so present when checked inputs are checked again (a targeted replace).
   keyName: z.string().optional(),
   keyNameGiven: z.boolean().optional(),
@@ -175,9 +180,24 @@ function generationOf(v: unknown): number | undefined {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 1 ? v : undefined;
 }
 
+/** A pair token as the state keeps it: the 8 hex digits from the URN, then 8 random ones. */
+const FULL_TOKEN = /^[0-9a-f]{16}$/;
+
+/** True when `v` is known all the way down (a preview sends the unknown sentinel, also inside an object). */
+function isKnown(v: unknown): boolean {
+  if (isUnknown(v)) return false;
+  return v === null || typeof v !== "object" || Object.values(v).every((x) => !isUnknown(x));
+}
+
 /**
  * The checked inputs: the key name and token (kept from the old inputs, so that renaming the component through
  * an alias renames no key), and the generations decided at `env.now()` from the listing of the pod.
+ *
+ * The token is the component's URN hash (given) plus 8 random hex digits chosen at the first create, so that two
+ * deployments of the same stack (two backends, one pod) never share one. A schedule without old inputs (a first
+ * create, or one started again by `--replace`, taint or a deleted state) starts a new pair: nothing in the pod
+ * can tell its own former keys from a twin deployment's, and taking another pair's keys as its own would be
+ * silent; a new token renames, so replaces, both keys, which `pulumi preview` shows.
  * @internal
  */
 export async function check(
@@ -193,26 +213,30 @@ export async function check(
   const given = news["name"];
   const keepAuto = typeof olds["keyName"] === "string" && olds["keyNameGiven"] !== true;
   const keyName = given !== undefined ? given : keepAuto ? olds["keyName"] : news["autoNamePrefix"];
-  const pairToken = typeof olds["pairToken"] === "string" ? olds["pairToken"] : news["pairToken"];
-  const stored = { generationA: generationOf(olds["generationA"]), generationB: generationOf(olds["generationB"]) };
-  let gens: Generations = { generationA: stored.generationA ?? 1, generationB: stored.generationB ?? 1 };
-
+  const stored = olds["pairToken"];
+  const urnHash = news["pairToken"];
+  if (typeof stored !== "string" || !FULL_TOKEN.test(stored)) {
+    // A first create (or a schedule started again): a new pair, nothing to list yet.
+    const pairToken = isKnown(urnHash) ? `${String(urnHash).slice(0, 8)}${randomBytes(4).toString("hex")}` : urnHash;
+    const first = { generationA: 1, generationB: 1 };
+    return { inputs: { ...news, keyName, keyNameGiven: given !== undefined, pairToken, ...first }, failures: [] };
+  }
+  const pairToken = stored;
+  let gens: Generations = {
+    generationA: generationOf(olds["generationA"]) ?? 1,
+    generationB: generationOf(olds["generationB"]) ?? 1,
+  };
   const podId = news["podId"];
   const periodMs = parseDuration(news["rotationPeriod"]);
-  const known = [podId, keyName, pairToken].every((v) => typeof v === "string" && !isUnknown(v));
-  if (known && env.listKeys !== undefined && !isUnknown(news["connection"])) {
+  const canList =
+    env.listKeys !== undefined &&
+    [podId, keyName].every((v) => typeof v === "string" && isKnown(v)) &&
+    isKnown(news["connection"]);
+  if (canList && periodMs !== undefined) {
     const keys = await listOrExplain(env, podId as string, connectionOf(news));
-    const reality = observe(keys, keyName as string, pairToken as string);
-    // Without stored generations (a first create, or a schedule started again), the keys' own are taken.
-    gens = periodMs === undefined ? gens : decide(gens, reality, periodMs, env.now());
+    gens = decide(gens, observe(keys, keyName as string, pairToken), periodMs, env.now());
   }
-  const inputs: Props = {
-    ...news,
-    keyName,
-    keyNameGiven: given !== undefined,
-    pairToken,
-    ...gens,
-  };
+  const inputs: Props = { ...news, keyName, keyNameGiven: given !== undefined, pairToken, ...gens };
   return { inputs, failures: [] };
 }
 

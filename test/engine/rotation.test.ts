@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { hostClock, unwrapSecrets, urn, type CapturedResource } from "../../harness";
+import { hostClock, startProviderHost, unwrapSecrets, urn, type CapturedResource } from "../../harness";
 import {
   pairInputs,
   pairOrder,
@@ -215,5 +215,29 @@ describe("rotation through the provider host over gRPC (level 4)", function () {
     assert.equal(fx.emu.log.count({ method: "GET" }), 1, "one listing of the pod for the schedule");
     for (const live of [next.a, next.b]) await pairOps.keys.remove(live.id, live.outs);
     assert.deepEqual(fx.emu.store.apiKeys(podId), []);
+  });
+
+  it("the schedule without any credential: Check fails with how to set one, before any request", async () => {
+    const { pairOps, base } = pairHost();
+    clock.set(START + 7 * 365 * DAY);
+    const live = await upPair(pairOps, {}, base, "30d");
+    const bare = await startProviderHost({ cwd: fx.project.dir, project: "rotation", env: { AGENTMAIL_API_KEY: "" } });
+    try {
+      await bare.configure({});
+      fx.emu.log.clear();
+      const news = { ...scheduleInputs(base, "30d"), __provider: pairSchedule.inputs["__provider"] };
+      const checked = await bare.check(
+        urn(SCHEDULE_TYPE, "pair-schedule", "dev", "rotation"),
+        live.schedule.inputs,
+        news,
+      );
+      assert.equal(checked.failures.length, 1);
+      assert.equal(checked.failures[0]!.property, "");
+      assert.match(checked.failures[0]!.reason, /No AgentMail API key\. .*pulumi config set agentmail:apiKey --secret/);
+      assert.equal(fx.emu.log.count(), 0, "no listing without a credential");
+    } finally {
+      await bare.stop();
+    }
+    for (const k of [live.a, live.b]) await pairOps.keys.remove(k.id, k.outs);
   });
 });

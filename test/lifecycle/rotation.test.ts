@@ -251,7 +251,7 @@ describe("rotation against the emulator (level 2)", () => {
     const base: Props = { podId, __provider: "shim" };
     const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
     let state: PairState = await upPair(pairOps, {}, base, "30d");
-    assert.deepEqual(requests(bench), { GET: 1, POST: 2, PATCH: 2 }, "the first up: a listing, two keys");
+    assert.deepEqual(requests(bench), { POST: 2, PATCH: 2 }, "the first up: two keys (a new pair has nothing to list)");
     for (let day = 1; day <= 60; day++) {
       now = START + day * DAY;
       bench.emu.log.clear();
@@ -339,7 +339,7 @@ describe("rotation against the emulator (level 2)", () => {
     assert.ok(await works(first.a.outs["apiKey"]));
   });
 
-  it("RotatingPodApiKey: a schedule started again (`--replace`, taint: Check without old inputs) replaces no key", async () => {
+  it("RotatingPodApiKey: a schedule started again (`--replace`, taint: Check without old inputs) starts a new pair, both keys replaced, new keys first", async () => {
     const base: Props = { podId, __provider: "shim" };
     const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
     let state: PairState = await upPair(pairOps, {}, base, "30d");
@@ -351,14 +351,43 @@ describe("rotation against the emulator (level 2)", () => {
     now = START + 100 * DAY;
     bench.emu.log.clear();
     const fresh = await pairOps.schedule.check({}, scheduleInputs(base, "30d"));
-    assert.deepEqual([fresh.inputs["generationA"], fresh.inputs["generationB"]], [2, 3], "the keys' own generations");
+    assert.notEqual(fresh.inputs["pairToken"], state.schedule!.outs["pairToken"]);
     const made = await pairOps.schedule.create(fresh.inputs);
     const restarted: PairState = { ...state, schedule: { id: made.id, inputs: fresh.inputs, outs: made.outs } };
-    const next = await upPair(pairOps, restarted, base, "30d");
+    let most = 0;
+    const next = await upPair(pairOps, restarted, base, "30d", async () => {
+      most = bench.emu.store.apiKeys(podId).length;
+    });
     assert.deepEqual(
       next.steps.map((x) => x.kind),
-      ["same", "same"],
+      ["replace", "replace"],
     );
-    assert.deepEqual(requests(bench), { GET: 2 }, "a listing for each check, nothing else");
+    assert.equal(most, 4, "both new keys exist before the old ones are revoked");
+    assert.equal(bench.emu.store.apiKeys(podId).length, 2);
+  });
+
+  it("RotatingPodApiKey: two deployments of one stack in one pod (same names, same URN) keep apart, each replacing its own older key", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+    let first: PairState = await upPair(pairOps, {}, base, "30d");
+    now = START + 10 * DAY;
+    let second: PairState = await upPair(pairOps, {}, base, "30d");
+    assert.notEqual(first.schedule!.outs["pairToken"], second.schedule!.outs["pairToken"]);
+    for (let day = 11; day <= 100; day++) {
+      now = START + day * DAY;
+      for (const which of ["first", "second"] as const) {
+        const state = which === "first" ? first : second;
+        const before = pairOrder(state);
+        const next = await upPair(pairOps, state, base, "30d");
+        const replaced = next.steps.filter((x) => x.kind === "replace");
+        assert.ok(replaced.length <= 1, `day ${day}, ${which}`);
+        if (replaced.length === 1) assert.equal(replaced[0]!.retired!.id, before.older.id, `day ${day}, ${which}`);
+        const age = now - Date.parse(pairOrder(next).newer.outs["createdAt"] as string);
+        assert.ok(age < 30 * DAY, `day ${day}, ${which}: apiKey younger than a period`);
+        if (which === "first") first = next;
+        else second = next;
+      }
+      assert.equal(bench.emu.store.apiKeys(podId).length, 4, `day ${day}: two pairs`);
+    }
   });
 });

@@ -13,9 +13,21 @@ import { UNKNOWN } from "../../provider/lifecycle/unknown";
 type Props = Record<string, unknown>;
 const DAY = 86_400_000;
 const t0 = Date.parse("2030-01-01T09:00:00.000Z");
-const TOKEN = "0a1b2c3d";
+/** The component's URN hash (what it registers), and a pair's whole token (that hash and 8 random digits). */
+const HASH = "0a1b2c3d";
+const TOKEN = `${HASH}11223344`;
 const PERIOD = 30 * DAY;
-const news: Props = { rotationPeriod: "30d", podId: "pod_1", autoNamePrefix: "worker", pairToken: TOKEN };
+const news: Props = { rotationPeriod: "30d", podId: "pod_1", autoNamePrefix: "worker", pairToken: HASH };
+
+/** The checked inputs of this pair's schedule at generations `ga`, `gb` (its state). */
+const stateAt = (ga: number, gb: number): Props => ({
+  ...news,
+  keyName: "worker",
+  keyNameGiven: false,
+  pairToken: TOKEN,
+  generationA: ga,
+  generationB: gb,
+});
 
 /** A listed key of the pair (or any name), made at `at`. */
 function key(name: string, at: number, id = `ak_${name}`): BearerKey {
@@ -49,10 +61,11 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
           key(named("a", 3), t0 + DAY),
           key(named("b", 3), t0 + 2 * DAY, "old"),
           key(named("b", 3), t0 + 3 * DAY, "new"),
-          key(schedule.pairKeyName("worker", "ffffffff", "a", 9), t0),
+          key(schedule.pairKeyName("worker", `${HASH}ffffffff`, "a", 9), t0),
           key(schedule.pairKeyName("worker-x", TOKEN, "a", 9), t0),
           key(`worker-a-${TOKEN}-g09`, t0),
           key(`worker-c-${TOKEN}-g9`, t0),
+          key(`${named("a", 9)}-old`, t0),
           key(`pulumi-pending-${"0".repeat(32)}`, t0),
         ],
         "worker",
@@ -107,18 +120,21 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
   });
 
   describe("check", () => {
-    it("a first create: generation 1 for both, the component's name, the token given", async () => {
+    it("a first create: generation 1 for both, the component's name, a token of its URN hash and 8 random digits", async () => {
       const first = await checked({}, t0);
       assert.equal(first["generationA"], 1);
       assert.equal(first["generationB"], 1);
       assert.equal(first["keyName"], "worker");
       assert.equal(first["keyNameGiven"], false);
-      assert.equal(first["pairToken"], TOKEN);
+      assert.match(String(first["pairToken"]), /^0a1b2c3d[0-9a-f]{8}$/);
+      const second = await checked({}, t0);
+      assert.notEqual(second["pairToken"], first["pairToken"], "two deployments of one stack never share a token");
     });
 
     it("the same inputs in the same period: the same checked inputs (a second up changes nothing)", async () => {
       const keys = [key(named("a", 1), t0), key(named("b", 1), t0)];
-      const first = await checked({}, t0, keys);
+      const first = await checked(stateAt(1, 1), t0, keys);
+      assert.deepEqual(first, stateAt(1, 1));
       assert.deepEqual(await checked(first, t0 + PERIOD - 60_001, keys), first);
       const due = await checked(first, t0 + PERIOD, keys);
       assert.equal(due["generationB"], 2);
@@ -128,7 +144,7 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
       const first = await checked({}, t0);
       const renamed = await checked(first, t0, [], { ...news, autoNamePrefix: "renamed", pairToken: "99999999" });
       assert.equal(renamed["keyName"], "worker");
-      assert.equal(renamed["pairToken"], TOKEN);
+      assert.equal(renamed["pairToken"], first["pairToken"]);
       const given = await checked(first, t0, [], { ...news, name: "svc" });
       assert.equal(given["keyName"], "svc");
       assert.equal(given["keyNameGiven"], true);
@@ -136,23 +152,33 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
       assert.equal(dropped["keyName"], "worker", "a given name removed: the component's name again");
     });
 
-    it("started again without old inputs (--replace, taint): takes the generations its keys hold", async () => {
+    it("started again without old inputs (--replace, taint): a new pair, even with its former keys listed", async () => {
       const keys = [key(named("a", 7), t0), key(named("b", 6), t0 + DAY)];
-      const restarted = await checked({}, t0 + 2 * DAY, keys);
-      assert.deepEqual([restarted["generationA"], restarted["generationB"]], [7, 6]);
+      const e = env(t0 + 2 * DAY, keys);
+      const { inputs } = await schedule.check(e.env, {}, news);
+      assert.notEqual(inputs["pairToken"], TOKEN, "a twin deployment's keys look the same: none are taken");
+      assert.deepEqual([inputs["generationA"], inputs["generationB"]], [1, 1]);
+      assert.deepEqual(e.calls, [], "nothing to list for a new pair");
+    });
+
+    it("keys of another pair's token change nothing (two deployments of one stack in one pod)", async () => {
+      const first = await checked(stateAt(1, 1), t0, [key(named("a", 1), t0), key(named("b", 1), t0)]);
+      const twin = schedule.pairKeyName("worker", `${HASH}99999999`, "a", 7);
+      const later = await checked(first, t0 + DAY, [
+        key(named("a", 1), t0),
+        key(named("b", 1), t0),
+        key(twin, t0 + DAY),
+      ]);
+      assert.deepEqual(later, first);
     });
 
     it("lists the pod once per check, and not at all while the pod id (or the connection) is not known", async () => {
       const known = env(t0);
-      await schedule.check(known.env, {}, news);
+      await schedule.check(known.env, stateAt(1, 1), news);
       assert.deepEqual(known.calls, ["pod_1"]);
-      for (const unknown of [{ podId: UNKNOWN }, { connection: UNKNOWN }]) {
+      for (const unknown of [{ podId: UNKNOWN }, { connection: UNKNOWN }, { connection: { apiKey: UNKNOWN } }]) {
         const preview = env(t0);
-        const out = await schedule.check(
-          preview.env,
-          { ...news, generationA: 3, generationB: 2 },
-          { ...news, ...unknown },
-        );
+        const out = await schedule.check(preview.env, stateAt(3, 2), { ...news, ...unknown });
         assert.deepEqual(preview.calls, [], JSON.stringify(unknown));
         assert.deepEqual([out.inputs["generationA"], out.inputs["generationB"]], [3, 2]);
       }
@@ -166,7 +192,7 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
         },
       };
       await assert.rejects(
-        schedule.check(failing, { ...news, generationA: 1, generationB: 1 }, news),
+        schedule.check(failing, stateAt(1, 1), news),
         /RotatingPodApiKey's schedule lists pod pod_1's keys to decide which key to rotate, and could not: AgentMail GET .* answered 503.* Nothing was changed\./,
       );
     });
@@ -176,6 +202,7 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
         [{ rotationPeriod: "monthly" }, "rotationPeriod"],
         [{ podId: ".." }, "podId"],
         [{ pairToken: "xyz" }, "pairToken"],
+        [{ pairToken: "0a1b2c3d1" }, "pairToken"],
         [{ rotateAfter: "1d" }, "rotateAfter"],
       ] as const) {
         const e = env(t0);

@@ -149,7 +149,7 @@ describe("pulumi-agentmail/testing: agentmailMocks (unit)", () => {
       assert.equal(state["generationA"], 1);
       assert.equal(state["generationB"], 1);
       assert.equal(state["keyName"], "pair");
-      assert.equal(state["pairToken"], "0a1b2c3d");
+      assert.match(String(state["pairToken"]), /^0a1b2c3d[0-9a-f]{8}$/, "its URN hash and 8 random digits");
     });
 
     it("refuses a period that is not a duration with the lines preview prints", async () => {

@@ -38,7 +38,8 @@ export interface RotatingPodApiKeyArgs {
  * before both keys; its state is each key's generation. At each `up` (and preview) it lists the pod, finds the
  * pair's keys by name, and, once both hold their generation and the newer one is a `rotationPeriod` old, gives
  * the older key its next generation, which replaces it (its name and `rotationTrigger` change). A key still
- * waiting for its replacement (an `up` that failed) is completed first; nothing new is decided meanwhile. A
+ * waiting for its replacement (an `up` that failed), or whose predecessor is still listed (an `up` cut off after
+ * making it), is completed first; nothing new is decided meanwhile. A
  * schedule created again (`--replace`, taint) starts a new pair: both keys are replaced. Created by
  * `RotatingPodApiKey`; of no use alone.
  */
@@ -140,14 +141,14 @@ function tokenOf(component: pulumi.ComponentResource): pulumi.Output<string> {
 
 /**
  * Two pod API keys, staggered by one period, so that a consumer that re-reads the secret at least once per
- * `rotationPeriod` never holds a revoked key: `apiKey` is the newer key (at most one period old after an
+ * `rotationPeriod` (less the length of an `up` and a minute) never holds a revoked key: `apiKey` is the newer key (at most one period old after an
  * `up`), `previousApiKey` the older one, still valid. An `up` replaces at most one key, always the older
  * (new key first, then the old one is revoked).
  *
  * How: a {@link RotationSchedule} child, registered first, reads the pair's keys in the pod's listing at each
  * `up`; once the newer key is one period old, it gives the older key its next generation, and that key is
- * replaced. A replacement that has not happened yet (an `up` that failed) is completed before anything new is
- * decided. So even after weeks without an `up`, or after a failed one, the key handed out as `apiKey` is not the
+ * replaced. A replacement that has not happened yet (an `up` that failed, or was cut off before recording its
+ * new key) is completed before anything new is decided. So even after weeks without an `up`, or after a failed one, the key handed out as `apiKey` is not the
  * one replaced. Rotation happens when someone runs `pulumi up` (schedule it).
  *
  * @example

@@ -1,6 +1,6 @@
 // Two keys staggered by one period: `apiKey` is at most one period old after each `pulumi up`, and the
-// previous key still works, so a consumer that re-reads `apiKey` at least once per period never holds a
-// revoked key. Run `pulumi up` on a schedule (daily); an `up` replaces at most one key, always the older, once
+// previous key still works, so a consumer that re-reads `apiKey` at least once per period (less the length of
+// an `up` and a minute) never holds a revoked key. Run `pulumi up` on a schedule (daily); an `up` replaces at most one key, always the older, once
 // the newer is a period old (its schedule, `worker-schedule`, decides; even after weeks without an `up`).
 //
 //   pulumi config set agentmail:apiKey --secret   # an AgentMail organization API key

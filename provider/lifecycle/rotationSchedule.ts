@@ -56,6 +56,12 @@ export interface Generations {
 export interface Seen {
   readonly generation: number;
   readonly createdAt: string;
+  /**
+   * A key of a lower generation of the same member is listed too: the replacement is not over (the engine has
+   * not deleted the old key yet, or an interrupted `up` made the new key without recording it, or the listing
+   * lags a delete).
+   */
+  readonly superseded: boolean;
 }
 
 /** The pair's keys in a listing, by member; a member absent when no key of its name is listed. @internal */
@@ -98,24 +104,31 @@ function minute(instant: string): number {
 
 /**
  * The pair's keys among `keys`: by member, the one of the highest generation (the newest, if a replacement
- * left two of it). Only names of exactly this pair's shape count. @internal
+ * left two of it), and whether a key of a lower generation is listed too. Only names of exactly this pair's
+ * shape count. @internal
  */
 export function observe(keys: readonly BearerKey[], keyName: string, token: string): Reality {
   const shape = new RegExp(`^${literal(keyName)}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
   const seen: Partial<Record<Member, Seen>> = {};
+  const lowest: Partial<Record<Member, number>> = {};
   for (const k of keys) {
     const m = shape.exec(k.name);
     if (m === null) continue;
     const member = m[1] as Member;
     const generation = Number(m[2]);
+    lowest[member] = Math.min(lowest[member] ?? generation, generation);
     const best = seen[member];
     if (
       best === undefined ||
       generation > best.generation ||
       (generation === best.generation && Date.parse(k.created_at) > Date.parse(best.createdAt))
     ) {
-      seen[member] = { generation, createdAt: k.created_at };
+      seen[member] = { generation, createdAt: k.created_at, superseded: false };
     }
+  }
+  for (const m of ["a", "b"] as const) {
+    const best = seen[m];
+    if (best !== undefined && lowest[m]! < best.generation) seen[m] = { ...best, superseded: true };
   }
   return seen;
 }
@@ -123,7 +136,7 @@ export function observe(keys: readonly BearerKey[], keyName: string, token: stri
 /**
  * The generations at `now`: the keys' own where they are ahead (a state restored from an older copy); then, if
  * both keys hold their generation and the newer is a period old, the older one's next. Unchanged when a key is
- * missing from the listing or still waits for its replacement. @internal
+ * missing from the listing, still waits for its replacement, or still has its predecessor listed. @internal
  */
 export function decide(gens: Generations, reality: Reality, periodMs: number, now: number): Generations {
   const { a, b } = reality;
@@ -131,7 +144,7 @@ export function decide(gens: Generations, reality: Reality, periodMs: number, no
     generationA: Math.max(gens.generationA, a?.generation ?? 0),
     generationB: Math.max(gens.generationB, b?.generation ?? 0),
   };
-  if (a === undefined || b === undefined) return current;
+  if (a === undefined || b === undefined || a.superseded || b.superseded) return current;
   if (a.generation !== current.generationA || b.generation !== current.generationB) return current;
   // Equal minutes (both keys made by the first `up`): `a` counts as the newer, so `b` is replaced first.
   const newer: Member = minute(b.createdAt) > minute(a.createdAt) ? "b" : "a";
@@ -141,13 +154,6 @@ export function decide(gens: Generations, reality: Reality, periodMs: number, no
     : { ...current, generationA: current.generationA + 1 };
 }
 
-/** When the next replacement is due: the newer key's creation (whole minutes) plus one period. @internal */
-export function dueAt(reality: Reality, periodMs: number): string | undefined {
-  const { a, b } = reality;
-  if (a === undefined || b === undefined) return undefined;
-  return new Date(Math.max(minute(a.createdAt), minute(b.createdAt)) + periodMs).toISOString();
-}
-
 const ScheduleInputsSchema = z.strictObject({
   rotationPeriod: orUnknown(z.string().refine((v) => parseDuration(v) !== undefined)),
   podId: orUnknown(z.string().refine(isSafeId)),
@@ -155,9 +161,9 @@ const ScheduleInputsSchema = z.strictObject({
   name: orUnknown(unpadded()).optional(),
   // Set by RotatingPodApiKey, not by users: its resource name, and a hash of its URN.
   autoNamePrefix: z.string().min(1),
-  // 8 hex digits of the component's URN (the state's token adds 8 random ones, and a re-check sees it).
+  // 8 hex digits of the component's URN (the state's token adds 8 random ones; 16 are accepted too).
   pairToken: orUnknown(z.string().regex(/^[0-9a-f]{8}([0-9a-f]{8})?$/)),
-  // Set by check itself, and so present when checked inputs are checked again (a targeted replace).
+  // Set by check itself, never by the program; accepted so that checked inputs pass a check again.
   keyName: z.string().optional(),
   keyNameGiven: z.boolean().optional(),
   generationA: z.number().optional(),

@@ -323,6 +323,30 @@ describe("rotation against the emulator (level 2)", () => {
     });
   }
 
+  for (const late of [1, 45]) {
+    it(`RotatingPodApiKey: an up cut off after making the new key (not recorded), then one ${late} days later, replaces only that key`, async () => {
+      const base: Props = { podId, __provider: "shim" };
+      const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+      const first = await upPair(pairOps, {}, base, "30d");
+      now = START + 30 * DAY;
+      // Day 30: the schedule gives b its next generation, b's create makes the key (POST and rename), and the
+      // process is killed before the engine records it: the state keeps the old b; the pod lists both.
+      const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
+      const [, bNews] = pairInputs(base, s.live.outs);
+      const orphan = await step(ops, undefined, bNews);
+      const cut: PairState = { schedule: s.live, a: first.a, b: first.b };
+      now = START + (30 + late) * DAY;
+      const next = await upPair(pairOps, cut, base, "30d");
+      assert.equal(next.scheduleStep.kind, "same", "b's predecessor is still listed: nothing new is decided");
+      assert.deepEqual(
+        next.steps.map((x) => x.kind),
+        ["same", "replace"],
+      );
+      assert.ok(await works(first.a.outs["apiKey"]), "a, the key consumers hold, still works");
+      await ops.remove(orphan.live.id, orphan.live.outs);
+    });
+  }
+
   it("RotatingPodApiKey: `up --target` of the schedule alone hands out no key still to be replaced; the next up replaces it", async () => {
     const base: Props = { podId, __provider: "shim" };
     const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };

@@ -54,7 +54,7 @@ async function checked(olds: Props, at: number, keys: readonly BearerKey[] = [],
 
 describe("a RotatingPodApiKey's schedule (unit)", () => {
   describe("finding the pair's keys in a listing", () => {
-    it("by member: the highest generation, the newest of two with it; nothing of another shape or token", () => {
+    it("by member: the highest generation, the newest of two with it, whether an older generation is listed too; nothing of another shape or token", () => {
       const seen = schedule.observe(
         [
           key(named("a", 2), t0),
@@ -72,8 +72,8 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
         TOKEN,
       );
       assert.deepEqual(seen, {
-        a: { generation: 3, createdAt: new Date(t0 + DAY).toISOString() },
-        b: { generation: 3, createdAt: new Date(t0 + 3 * DAY).toISOString() },
+        a: { generation: 3, createdAt: new Date(t0 + DAY).toISOString(), superseded: true },
+        b: { generation: 3, createdAt: new Date(t0 + 3 * DAY).toISOString(), superseded: false },
       });
     });
 
@@ -85,8 +85,8 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
 
   describe("deciding", () => {
     const both = (ga: number, atA: number, gb: number, atB: number): schedule.Reality => ({
-      a: { generation: ga, createdAt: new Date(atA).toISOString() },
-      b: { generation: gb, createdAt: new Date(atB).toISOString() },
+      a: { generation: ga, createdAt: new Date(atA).toISOString(), superseded: false },
+      b: { generation: gb, createdAt: new Date(atB).toISOString(), superseded: false },
     });
     const gens = (a: number, b: number) => ({ generationA: a, generationB: b });
 
@@ -106,11 +106,22 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
 
     it("nothing new while a key does not hold its generation yet (a replacement still to be made), however late", () => {
       const pending = both(1, t0, 1, t0);
-      assert.deepEqual(schedule.decide(gens(1, 2), pending, PERIOD, t0 + 900 * DAY), gens(1, 2));
+      assert.deepEqual(schedule.decide(gens(1, 2), pending, PERIOD, t0 + 900 * DAY), gens(1, 2), "b pending");
+      assert.deepEqual(schedule.decide(gens(2, 1), pending, PERIOD, t0 + 900 * DAY), gens(2, 1), "a pending");
+    });
+
+    it("nothing new while a key's predecessor is still listed (a replacement not over, or made by an interrupted up)", () => {
+      for (const m of ["a", "b"] as const) {
+        const reality = both(2, t0, 2, t0 + DAY);
+        const stale = { ...reality, [m]: { ...reality[m]!, superseded: true } };
+        assert.deepEqual(schedule.decide(gens(2, 2), stale, PERIOD, t0 + 900 * DAY), gens(2, 2), m);
+      }
     });
 
     it("nothing while a key is missing from the listing (revoked elsewhere, until a refresh recreates it)", () => {
-      const onlyA: schedule.Reality = { a: { generation: 1, createdAt: new Date(t0).toISOString() } };
+      const onlyA: schedule.Reality = {
+        a: { generation: 1, createdAt: new Date(t0).toISOString(), superseded: false },
+      };
       assert.deepEqual(schedule.decide(gens(1, 1), onlyA, PERIOD, t0 + 900 * DAY), gens(1, 1));
     });
 
@@ -258,6 +269,9 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
       assert.equal(view.newer.apiKeyId, "a");
       assert.equal(view.older.apiKeyId, "b");
       assert.equal(view.rotatesAt, undefined);
+      const mirror = pairView(member("a", t0 + DAY, 1), member("b", t0, 1), { a: 2, b: 1 }, PERIOD);
+      assert.equal(mirror.newer.apiKeyId, "b");
+      assert.equal(mirror.rotatesAt, undefined);
     });
   });
 });

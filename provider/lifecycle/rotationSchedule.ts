@@ -7,8 +7,9 @@
  * The schedule decides in `check` from what AgentMail lists, not from its own memory alone: the pair's keys are
  * found in the pod's listing by their names, and their generations and `created_at` read there.
  * - If a key does not yet hold the generation the schedule gave it (the `up` that was to replace it failed, or
- *   was `--target`ed at the schedule alone), nothing new is decided: the pending replacement is completed first,
- *   and the key consumers were last given is not touched.
+ *   was `--target`ed at the schedule alone), or a key it replaced is still listed (the engine has not deleted it
+ *   yet, or an `up` was cut off after making its successor), nothing new is decided: the pending replacement is
+ *   completed first, and the key consumers were last given is not touched.
  * - Otherwise, once the newer key is one `rotationPeriod` old (counted in whole minutes), the OLDER key gets a new
  *   generation. So one `up` replaces at most one key, always the older, whatever the gap since the last `up`.
  * - A schedule that starts again (`pulumi up --replace` or `state taint` of it, or its state deleted: Check then
@@ -20,7 +21,8 @@
  * inputs back as the outputs of a previewed update (pulumi/pulumi `sdk/go/common/resource/plugin/
  * provider_plugin.go`, `Update`: `if !protocol.supportsPreview ... return UpdateResponse{Properties:
  * req.NewInputs}`), so a key's new generation is known, and its replacement shown, before anything runs. Its
- * cost: one listing of the pod per `up` and per preview (shared with every other read of that pod in the host).
+ * cost: one listing of the pod per `up` and per preview (through the host's shared listing cache); a new pair
+ * lists nothing.
  * A schedule is never replaced by a diff: every change is an update of its state.
  */
 import { z } from "zod";

@@ -39,7 +39,8 @@ export interface RotatingPodApiKeyArgs {
  * pair's keys by name, and, once both hold their generation and the newer one is a `rotationPeriod` old, gives
  * the older key its next generation, which replaces it (its name and `rotationTrigger` change). A key still
  * waiting for its replacement (an `up` that failed), or whose predecessor is still listed (an `up` cut off after
- * making it), is completed first; nothing new is decided meanwhile. A
+ * making it), is completed first; nothing new is decided meanwhile. A replaced key still listed a period after
+ * its successor was made (left by a cut-off `up`) fails the check, naming the keys, until it is revoked. A
  * schedule created again (`--replace`, taint) starts a new pair: both keys are replaced. Created by
  * `RotatingPodApiKey`; of no use alone.
  */
@@ -105,7 +106,8 @@ export interface PairMember {
 /**
  * The pair's newer and older key. A key that does not hold the generation the schedule gave it (its replacement
  * has not happened yet) is never the newer: the next `up` replaces it. Otherwise the later `createdAt` (in whole
- * minutes) is the newer, `a` on a tie, as the schedule counts. `rotatesAt` is the newer's creation plus a period.
+ * minutes) is the newer, `a` on a tie, as the schedule counts. `rotatesAt` is the newer's creation, rounded down
+ * to the minute, plus a period.
  * @internal
  */
 export function pairView(

@@ -15,7 +15,6 @@ import type { LifecycleContext } from "./lifecycle/context";
 import * as podApiKeyLifecycle from "./lifecycle/podApiKey";
 import * as podLifecycle from "./lifecycle/pod";
 import * as rotationScheduleLifecycle from "./lifecycle/rotationSchedule";
-import { scheduleEnv } from "./lifecycle/rotationSchedule";
 
 /** Settings read from the stack config by `configure()`. */
 export interface RuntimeSettings {
@@ -177,7 +176,7 @@ export const rotationSchedule = {
   check: async (olds: Props, news: Props): Promise<Checked> => {
     const failures = settingsFailures(news);
     if (failures.length > 0) return { inputs: news, failures };
-    return rotationScheduleLifecycle.check(scheduleEnv(context), olds, news);
+    return rotationScheduleLifecycle.check(rotationScheduleLifecycle.scheduleEnv(context), olds, news);
   },
   diff: (id: string, olds: Props, news: Props) => rotationScheduleLifecycle.diff(id, olds, news),
   create: (inputs: Props) => rotationScheduleLifecycle.create(inputs),

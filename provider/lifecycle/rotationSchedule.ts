@@ -9,7 +9,9 @@
  * - If a key does not yet hold the generation the schedule gave it (the `up` that was to replace it failed, or
  *   was `--target`ed at the schedule alone), or a key it replaced is still listed (the engine has not deleted it
  *   yet, or an `up` was cut off after making its successor), nothing new is decided: the pending replacement is
- *   completed first, and the key consumers were last given is not touched.
+ *   completed first, and the key consumers were last given is not touched. A replaced key still listed a period
+ *   after its successor was made is a leftover no state holds: the check fails, naming the member's keys
+ *   (`leftoverFailure`), rather than the pair stopping silently.
  * - Otherwise, once the newer key is one `rotationPeriod` old (counted in whole minutes), the OLDER key gets a new
  *   generation. So one `up` replaces at most one key, always the older, whatever the gap since the last `up`.
  * - A schedule that starts again (`pulumi up --replace` or `state taint` of it, or its state deleted: Check then
@@ -64,6 +66,15 @@ export interface Seen {
    * lags a delete).
    */
   readonly superseded: boolean;
+  /** Every listed key of this member, oldest first: what a failure names. */
+  readonly listed: readonly ListedKey[];
+}
+
+/** A listed key of the pair, as a failure names it. @internal */
+export interface ListedKey {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
 }
 
 /** The pair's keys in a listing, by member; a member absent when no key of its name is listed. @internal */
@@ -113,24 +124,27 @@ export function observe(keys: readonly BearerKey[], keyName: string, token: stri
   const shape = new RegExp(`^${literal(keyName)}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
   const seen: Partial<Record<Member, Seen>> = {};
   const lowest: Partial<Record<Member, number>> = {};
+  const listed: Record<Member, ListedKey[]> = { a: [], b: [] };
   for (const k of keys) {
     const m = shape.exec(k.name);
     if (m === null) continue;
     const member = m[1] as Member;
     const generation = Number(m[2]);
     lowest[member] = Math.min(lowest[member] ?? generation, generation);
+    listed[member].push({ id: k.api_key_id, name: k.name, createdAt: k.created_at });
     const best = seen[member];
     if (
       best === undefined ||
       generation > best.generation ||
       (generation === best.generation && Date.parse(k.created_at) > Date.parse(best.createdAt))
     ) {
-      seen[member] = { generation, createdAt: k.created_at, superseded: false };
+      seen[member] = { generation, createdAt: k.created_at, superseded: false, listed: [] };
     }
   }
   for (const m of ["a", "b"] as const) {
     const best = seen[m];
-    if (best !== undefined && lowest[m]! < best.generation) seen[m] = { ...best, superseded: true };
+    const all = listed[m].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
+    if (best !== undefined) seen[m] = { ...best, superseded: lowest[m]! < best.generation, listed: all };
   }
   return seen;
 }
@@ -191,7 +205,7 @@ function generationOf(v: unknown): number | undefined {
 /** A pair token as the state keeps it: the 8 hex digits from the URN, then 8 random ones. */
 const FULL_TOKEN = /^[0-9a-f]{16}$/;
 
-/** True when `v` is known all the way down (a preview sends the unknown sentinel, also inside an object). */
+/** True when `v` is known, and so are its own fields (one level: enough for `connection`). */
 function isKnown(v: unknown): boolean {
   if (isUnknown(v)) return false;
   return v === null || typeof v !== "object" || Object.values(v).every((x) => !isUnknown(x));
@@ -242,10 +256,37 @@ export async function check(
     isKnown(news["connection"]);
   if (canList && periodMs !== undefined) {
     const keys = await listOrExplain(env, podId as string, connectionOf(news));
-    gens = decide(gens, observe(keys, keyName as string, pairToken), periodMs, env.now());
+    const reality = observe(keys, keyName as string, pairToken);
+    const stuck = leftoverFailure(reality, periodMs, env.now(), podId as string);
+    if (stuck !== undefined) return { inputs: news, failures: [stuck] };
+    gens = decide(gens, reality, periodMs, env.now());
   }
   const inputs: Props = { ...news, keyName, keyNameGiven: given !== undefined, pairToken, ...gens };
   return { inputs, failures: [] };
+}
+
+/**
+ * A check failure when a replaced key of the pair has stayed listed beside its successor for a period or more:
+ * not a replacement in progress (the engine deletes the old key at the end of the `up` that made the new one),
+ * but a key left by an `up` cut off after making its successor, or a revoke that keeps failing. Nothing can be
+ * decided while it is listed (see `decide`), so rather than stop rotating silently, the check says which keys
+ * are listed and how to find the one no state holds.
+ */
+function leftoverFailure(reality: Reality, periodMs: number, now: number, podId: string): Failure | undefined {
+  for (const m of ["a", "b"] as const) {
+    const seen = reality[m];
+    if (seen === undefined || !seen.superseded || now < minute(seen.createdAt) + periodMs) continue;
+    const keys = seen.listed.map((k) => `${k.name} (${k.id}, created ${k.createdAt})`).join(", ");
+    return {
+      property: "",
+      reason:
+        `RotatingPodApiKey's schedule finds more than one key of this pair's "${m}" in pod ${podId}: ${keys}. One of ` +
+        "them belongs to no Pulumi state: an `up` was cut off after making it, or a revoke keeps failing. Until " +
+        "it is gone the pair cannot rotate, so nothing was changed. Revoke the key whose id is neither this " +
+        "pair's apiKeyId nor its previousApiKeyId (`pulumi stack output`), then run `pulumi up` again.",
+    };
+  }
+  return undefined;
 }
 
 /** The pod's keys, or an error that says what the listing was for (the client's message names the request). */

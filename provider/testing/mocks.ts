@@ -138,10 +138,8 @@ async function pod(args: pulumi.runtime.MockResourceArgs, now: () => number): Pr
 async function rotationSchedule(args: pulumi.runtime.MockResourceArgs, now: () => number): Promise<Outcome> {
   // No listing under mocks: the schedule starts as a new pair's does.
   const inputs = await checked(args, (olds, news) => rotationScheduleLifecycle.check({ now }, olds, news));
-  return {
-    id: `${args.name}-id`,
-    state: keptSecret(args.inputs, (await rotationScheduleLifecycle.create(inputs)).outs),
-  };
+  const made = await rotationScheduleLifecycle.create(inputs);
+  return { id: made.id, state: keptSecret(args.inputs, made.outs) };
 }
 
 /** `outs` with every output whose input was a secret wrapped again: the engine keeps a secret input's output secret. */

@@ -15,6 +15,7 @@ import {
   step,
   upPair,
   type PairOps,
+  type Live,
   type PairState,
   type ProviderOps,
 } from "./engineDriver";
@@ -323,29 +324,77 @@ describe("rotation against the emulator (level 2)", () => {
     });
   }
 
-  for (const late of [1, 45]) {
-    it(`RotatingPodApiKey: an up cut off after making the new key (not recorded), then one ${late} days later, replaces only that key`, async () => {
-      const base: Props = { podId, __provider: "shim" };
-      const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
-      const first = await upPair(pairOps, {}, base, "30d");
-      now = START + 30 * DAY;
-      // Day 30: the schedule gives b its next generation, b's create makes the key (POST and rename), and the
-      // process is killed before the engine records it: the state keeps the old b; the pod lists both.
-      const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
-      const [, bNews] = pairInputs(base, s.live.outs);
-      const orphan = await step(ops, undefined, bNews);
-      const cut: PairState = { schedule: s.live, a: first.a, b: first.b };
-      now = START + (30 + late) * DAY;
-      const next = await upPair(pairOps, cut, base, "30d");
-      assert.equal(next.scheduleStep.kind, "same", "b's predecessor is still listed: nothing new is decided");
-      assert.deepEqual(
-        next.steps.map((x) => x.kind),
-        ["same", "replace"],
-      );
-      assert.ok(await works(first.a.outs["apiKey"]), "a, the key consumers hold, still works");
-      await ops.remove(orphan.live.id, orphan.live.outs);
-    });
+  /** The up of day 30 cut off after b's new key was made (POST and rename) but before the engine recorded it. */
+  async function cutOffRotation(
+    pairOps: PairOps,
+    base: Props,
+  ): Promise<{ first: Awaited<ReturnType<typeof upPair>>; cut: PairState; orphan: Live }> {
+    const first = await upPair(pairOps, {}, base, "30d");
+    now = START + 30 * DAY;
+    const s = await step(pairOps.schedule, first.schedule, scheduleInputs(base, "30d"));
+    const [, bNews] = pairInputs(base, s.live.outs);
+    const orphan = (await step(ops, undefined, bNews)).live;
+    return { first, cut: { schedule: s.live, a: first.a, b: first.b }, orphan };
   }
+
+  it("RotatingPodApiKey: an up cut off after making the new key (not recorded), then one the next day, replaces only that key; the leftover, unrevoked, stops the pair loudly when a rotation is due", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+    const { first, cut, orphan } = await cutOffRotation(pairOps, base);
+    now = START + 31 * DAY;
+    let state = await upPair(pairOps, cut, base, "30d");
+    assert.equal(state.scheduleStep.kind, "same", "b's predecessor is still listed: nothing new is decided");
+    assert.ok(await works(first.a.outs["apiKey"]), "a, the key consumers hold, still works");
+    const replaced: string[] = [];
+    let failedOn: number | undefined;
+    for (let day = 32; day <= 130 && failedOn === undefined; day++) {
+      now = START + day * DAY;
+      const checked = await pairOps.schedule.check(state.schedule!.inputs, scheduleInputs(base, "30d"));
+      if (checked.failures.length > 0) {
+        failedOn = day;
+        assert.match(
+          (checked.failures[0] as { reason: string }).reason,
+          new RegExp(`${orphan.id}.*neither this pair's apiKeyId nor its previousApiKeyId`),
+        );
+        break;
+      }
+      const next = await upPair(pairOps, state, base, "30d");
+      for (const x of next.steps)
+        if (x.kind === "replace") replaced.push(`${day}:${String(x.live.outs["autoNamePrefix"]).slice(-1)}`);
+      state = next;
+    }
+    // The leftover (b's generation 2) is superseded when b reaches generation 3 on day 91; a is due on day 121.
+    assert.deepEqual(replaced, ["61:a", "91:b"]);
+    assert.equal(failedOn, 121, "the check fails when a rotation is due, rather than the pair stopping silently");
+    await ops.remove(orphan.id, orphan.outs);
+    const next = await upPair(pairOps, state, base, "30d");
+    assert.deepEqual(
+      next.steps.map((x) => x.kind),
+      ["replace", "same"],
+      "the leftover revoked, the pair rotates again",
+    );
+  });
+
+  it("RotatingPodApiKey: an up cut off after making the new key, then one 45 days later: a failure names both keys of b; the leftover revoked, only b is replaced", async () => {
+    const base: Props = { podId, __provider: "shim" };
+    const pairOps: PairOps = { schedule: scheduleOps(bench, () => now), keys: ops };
+    const { first, cut, orphan } = await cutOffRotation(pairOps, base);
+    now = START + 75 * DAY;
+    const checked = await pairOps.schedule.check(cut.schedule!.inputs, scheduleInputs(base, "30d"));
+    assert.equal(checked.failures.length, 1);
+    assert.ok(
+      (checked.failures[0] as { reason: string }).reason.includes(orphan.id) &&
+        (checked.failures[0] as { reason: string }).reason.includes(first.b.id),
+    );
+    await ops.remove(orphan.id, orphan.outs);
+    const next = await upPair(pairOps, cut, base, "30d");
+    assert.equal(next.scheduleStep.kind, "same");
+    assert.deepEqual(
+      next.steps.map((x) => x.kind),
+      ["same", "replace"],
+    );
+    assert.ok(await works(first.a.outs["apiKey"]), "a, the key consumers hold, still works");
+  });
 
   it("RotatingPodApiKey: `up --target` of the schedule alone hands out no key still to be replaced; the next up replaces it", async () => {
     const base: Props = { podId, __provider: "shim" };

@@ -71,10 +71,18 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
         "worker",
         TOKEN,
       );
-      assert.deepEqual(seen, {
-        a: { generation: 3, createdAt: new Date(t0 + DAY).toISOString(), superseded: true },
-        b: { generation: 3, createdAt: new Date(t0 + 3 * DAY).toISOString(), superseded: false },
-      });
+      assert.deepEqual(
+        { a: { ...seen.a, listed: [] }, b: { ...seen.b, listed: [] } },
+        {
+          a: { generation: 3, createdAt: new Date(t0 + DAY).toISOString(), superseded: true, listed: [] },
+          b: { generation: 3, createdAt: new Date(t0 + 3 * DAY).toISOString(), superseded: false, listed: [] },
+        },
+      );
+      assert.deepEqual(
+        seen.a!.listed.map((k) => k.name),
+        [named("a", 2), named("a", 3)],
+        "every key of the member, oldest first",
+      );
     });
 
     it("takes the name literally: a dot in it is not a wildcard", () => {
@@ -85,8 +93,8 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
 
   describe("deciding", () => {
     const both = (ga: number, atA: number, gb: number, atB: number): schedule.Reality => ({
-      a: { generation: ga, createdAt: new Date(atA).toISOString(), superseded: false },
-      b: { generation: gb, createdAt: new Date(atB).toISOString(), superseded: false },
+      a: { generation: ga, createdAt: new Date(atA).toISOString(), superseded: false, listed: [] },
+      b: { generation: gb, createdAt: new Date(atB).toISOString(), superseded: false, listed: [] },
     });
     const gens = (a: number, b: number) => ({ generationA: a, generationB: b });
 
@@ -120,7 +128,7 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
 
     it("nothing while a key is missing from the listing (revoked elsewhere, until a refresh recreates it)", () => {
       const onlyA: schedule.Reality = {
-        a: { generation: 1, createdAt: new Date(t0).toISOString(), superseded: false },
+        a: { generation: 1, createdAt: new Date(t0).toISOString(), superseded: false, listed: [] },
       };
       assert.deepEqual(schedule.decide(gens(1, 1), onlyA, PERIOD, t0 + 900 * DAY), gens(1, 1));
     });
@@ -193,6 +201,28 @@ describe("a RotatingPodApiKey's schedule (unit)", () => {
         assert.deepEqual(preview.calls, [], JSON.stringify(unknown));
         assert.deepEqual([out.inputs["generationA"], out.inputs["generationB"]], [3, 2]);
       }
+    });
+
+    it("a replaced key listed beside its successor for a period: a failure naming the member's keys, not a silent stop", async () => {
+      const keys = [
+        key(named("a", 2), t0, "ak_a2"),
+        key(named("b", 1), t0 - 40 * DAY, "ak_b1"),
+        key(named("b", 2), t0 + DAY, "ak_b2"),
+      ];
+      const early = await schedule.check(env(t0 + DAY + PERIOD - 60_001, keys).env, stateAt(2, 2), news);
+      assert.deepEqual(early.failures, [], "within a period: a replacement may still be under way");
+      assert.deepEqual([early.inputs["generationA"], early.inputs["generationB"]], [2, 2], "and nothing is decided");
+      const late = await schedule.check(env(t0 + DAY + PERIOD, keys).env, stateAt(2, 2), news);
+      assert.equal(late.failures.length, 1);
+      assert.equal(late.failures[0]!.property, "");
+      const reason = late.failures[0]!.reason;
+      assert.match(reason, /more than one key of this pair's "b" in pod pod_1: /);
+      const [first, second] = [
+        reason.indexOf(`${named("b", 1)} (ak_b1, `),
+        reason.indexOf(`${named("b", 2)} (ak_b2, `),
+      ];
+      assert.ok(first > 0 && second > first, reason);
+      assert.match(reason, /neither this pair's apiKeyId nor its previousApiKeyId/);
     });
 
     it("a listing that fails fails the check, saying what it was for and that nothing changed", async () => {

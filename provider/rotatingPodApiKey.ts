@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secretConnection, type ConnectionArgs } from "./connection";
 import { PodApiKey, type PodApiKeyPermissions } from "./podApiKey";
 import { DURATION_WORDS, parseDuration } from "./lifecycle/rotation";
+import { minute, newerOf, pairKeyName } from "./lifecycle/rotationSchedule";
 import scheduleProvider = require("./shim/rotationSchedule");
 
 /** The arguments of a {@link RotatingPodApiKey}. */
@@ -117,11 +118,10 @@ export function pairView(
   periodMs: number,
 ): { newer: PairMember; older: PairMember; rotatesAt: string | undefined } {
   const holds = (k: PairMember, g: number) => k.rotationTrigger === generationTrigger(g);
-  const minute = (k: PairMember) => Math.floor(Date.parse(k.createdAt) / 60_000) * 60_000;
   const [heldA, heldB] = [holds(a, generations.a), holds(b, generations.b)];
-  const bNewer = heldB && (!heldA || minute(b) > minute(a));
+  const bNewer = heldB && (!heldA || newerOf(a.createdAt, b.createdAt) === "b");
   const [newer, older] = bNewer ? [b, a] : [a, b];
-  const due = minute(newer) + periodMs;
+  const due = minute(newer.createdAt) + periodMs;
   const rotatesAt = heldA && heldB && Number.isFinite(due) ? new Date(due).toISOString() : undefined;
   return { newer, older, rotatesAt };
 }
@@ -215,7 +215,9 @@ export class RotatingPodApiKey extends pulumi.ComponentResource {
         `${name}-${member}`,
         {
           ...common,
-          name: pulumi.interpolate`${schedule.keyName}-${member}-${schedule.pairToken}-g${generation}`,
+          name: pulumi
+            .all([schedule.keyName, schedule.pairToken, generation])
+            .apply(([keyName, token, g]) => pairKeyName(keyName, token, member, g)),
           rotationTrigger: generation.apply(generationTrigger),
         },
         { parent: this },

@@ -110,8 +110,8 @@ function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** `instant` down to its whole minute, in ms. */
-function minute(instant: string): number {
+/** `instant` down to its whole minute, in ms: the schedule's (and the pair's outputs') unit of time. @internal */
+export function minute(instant: string): number {
   return Math.floor(Date.parse(instant) / MINUTE) * MINUTE;
 }
 
@@ -150,6 +150,14 @@ export function observe(keys: readonly BearerKey[], keyName: string, token: stri
 }
 
 /**
+ * Which key is the newer by creation, in whole minutes. Equal minutes (both keys made by the first `up`): `a`,
+ * so that `b` is replaced first. The schedule and the pair's outputs decide by this one rule. @internal
+ */
+export function newerOf(aCreatedAt: string, bCreatedAt: string): Member {
+  return minute(bCreatedAt) > minute(aCreatedAt) ? "b" : "a";
+}
+
+/**
  * The generations at `now`: the keys' own where they are ahead (a state restored from an older copy); then, if
  * both keys hold their generation and the newer is a period old, the older one's next. Unchanged when a key is
  * missing from the listing, still waits for its replacement, or still has its predecessor listed. @internal
@@ -162,8 +170,7 @@ export function decide(gens: Generations, reality: Reality, periodMs: number, no
   };
   if (a === undefined || b === undefined || a.superseded || b.superseded) return current;
   if (a.generation !== current.generationA || b.generation !== current.generationB) return current;
-  // Equal minutes (both keys made by the first `up`): `a` counts as the newer, so `b` is replaced first.
-  const newer: Member = minute(b.createdAt) > minute(a.createdAt) ? "b" : "a";
+  const newer = newerOf(a.createdAt, b.createdAt);
   if (now < minute(newer === "a" ? a.createdAt : b.createdAt) + periodMs) return current;
   return newer === "a"
     ? { ...current, generationB: current.generationB + 1 }

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { parseDuration } from "../../provider/lifecycle/rotation";
+import { pairKeyName } from "../../provider/lifecycle/rotationSchedule";
 import { generationTrigger, pairView } from "../../provider/rotatingPodApiKey";
 
 type Props = Record<string, unknown>;
@@ -81,7 +82,7 @@ export function pairInputs(base: Props, schedule: Props): [Props, Props] {
     ...base,
     // The PodApiKey class registers its resource name too (its children are `pair-a` and `pair-b`).
     autoNamePrefix: `pair-${m}`,
-    name: `${String(schedule["keyName"])}-${m}-${String(schedule["pairToken"])}-g${String(g)}`,
+    name: pairKeyName(String(schedule["keyName"]), String(schedule["pairToken"]), m, Number(g)),
     rotationTrigger: generationTrigger(Number(g)),
   });
   return [key("a", schedule["generationA"]), key("b", schedule["generationB"])];

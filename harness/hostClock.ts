@@ -32,7 +32,10 @@ export function hostClock(): HostClock {
     now: () => Date.now() + offset,
     set(instant) {
       offset = instant - Date.now();
-      fs.writeFileSync(file, String(offset));
+      // Written aside, then renamed over the file: a host reading it meanwhile sees the old offset or the new
+      // one, never an empty file (which it would read as real time).
+      fs.writeFileSync(`${file}.next`, String(offset));
+      fs.renameSync(`${file}.next`, file);
     },
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };

@@ -1,7 +1,7 @@
 /** What the lifecycle functions need from the outside world, injected so tests can drive them directly. */
 import type { AgentMailClient } from "../agentmail/client";
 import type { ConnectionSettings } from "../agentmail/credentials";
-import type { ListCache } from "../agentmail/listCache";
+import type { ListCache, Listing } from "../agentmail/listCache";
 
 /** @internal */
 export interface LifecycleContext {
@@ -19,4 +19,14 @@ export interface LifecycleContext {
    * every read lists its pod itself (what tests want when they change data out of band).
    */
   readonly listings?: ListCache | undefined;
+}
+
+/**
+ * The pod's keys as `client` sees them: through the host's shared listings when the context has them (a refresh's
+ * reads of one pod, and the pairs' schedules, share one listing), else a listing of its own. @internal
+ */
+export async function listPodKeys(ctx: LifecycleContext, client: AgentMailClient, podId: string): Promise<Listing> {
+  if (ctx.listings !== undefined) return ctx.listings.list(client, podId);
+  const keys = await client.listAllApiKeys(podId);
+  return { keys, byId: new Map(keys.map((k) => [k.api_key_id, k])) };
 }

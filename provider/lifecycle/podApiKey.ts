@@ -15,7 +15,7 @@ import {
   type Grant,
 } from "../agentmail/permissions";
 import { AgentMailError, isApiError } from "../agentmail/errors";
-import type { LifecycleContext } from "./context";
+import { listPodKeys, type LifecycleContext } from "./context";
 import { withName } from "./naming";
 import { compact } from "./outputs";
 import type { Failure } from "./inputs";
@@ -213,11 +213,8 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   let found: BearerKey | undefined;
   let pendingClaim: string | undefined;
   try {
-    const listing =
-      ctx.listings !== undefined
-        ? await ctx.listings.list(client, podId)
-        : { keys: await client.listAllApiKeys(podId), byId: undefined };
-    found = listing.byId !== undefined ? listing.byId.get(id) : listing.keys.find((k) => k.api_key_id === id);
+    const listing = await listPodKeys(ctx, client, podId);
+    found = listing.byId.get(id);
     pendingClaim = await settleClaim(ctx, client, podId, id, props, listing.keys);
   } catch (e) {
     if (isApiError(e, 404)) {

@@ -43,7 +43,7 @@ import {
 import { failuresOf, orUnknown, unpadded, type Failure, type InputsVocabulary } from "./inputs";
 import { DURATION_WORDS, parseDuration } from "./rotation";
 import { isUnknown } from "./unknown";
-import type { LifecycleContext } from "./context";
+import { listPodKeys, type LifecycleContext } from "./context";
 
 type Props = Record<string, unknown>;
 
@@ -90,10 +90,7 @@ export interface ScheduleEnv {
 export function scheduleEnv(ctx: LifecycleContext): ScheduleEnv {
   return {
     now: ctx.now,
-    listKeys: async (podId, connection) => {
-      const client = ctx.client(connection);
-      return ctx.listings !== undefined ? (await ctx.listings.list(client, podId)).keys : client.listAllApiKeys(podId);
-    },
+    listKeys: async (podId, connection) => (await listPodKeys(ctx, ctx.client(connection), podId)).keys,
   };
 }
 

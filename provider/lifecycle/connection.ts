@@ -10,7 +10,7 @@ import { z } from "zod";
 import { baseUrlProblem, type ConnectionSettings } from "../agentmail/credentials";
 import { orUnknown, type Failure } from "./inputs";
 import { suggest } from "./suggest";
-import { isUnknown, UNKNOWN } from "./unknown";
+import { isKnown, UNKNOWN } from "./unknown";
 
 /** The fields a connection has, as messages list them. */
 const FIELDS = ["apiKey", "baseUrl"] as const;
@@ -79,9 +79,7 @@ export function connectionChanged(
   olds: Readonly<Record<string, unknown>>,
   news: Readonly<Record<string, unknown>>,
 ): boolean {
-  const now = news["connection"];
-  if (isUnknown(now)) return true;
-  if (now !== null && typeof now === "object" && Object.values(now).some(isUnknown)) return true;
+  if (!isKnown(news["connection"])) return true;
   const [a, b] = [connectionOf(olds), connectionOf(news)];
   return a?.apiKey !== b?.apiKey || (a?.baseUrl ?? "") !== (b?.baseUrl ?? "");
 }

@@ -20,7 +20,7 @@ import { withName } from "./naming";
 import { compact } from "./outputs";
 import type { Failure } from "./inputs";
 import { validatePodApiKeyInputs } from "./podApiKeyInputs";
-import { isUnknown } from "./unknown";
+import { isKnown, isUnknown } from "./unknown";
 import { createKeyOnce, sweepClaim } from "./createKey";
 import type { AgentMailClient } from "../agentmail/client";
 import { expiryRefused, isExpiryRefusal, podNotFound } from "./createErrors";
@@ -102,11 +102,9 @@ function expiryChanged(olds: Props, now: unknown): boolean {
 }
 
 function changed(field: Exclude<(typeof REPLACING)[number], "expiresAt">, old: unknown, now: unknown): boolean {
-  if (isUnknown(now)) return true;
+  if (!isKnown(now)) return true;
   switch (field) {
     case "permissions": {
-      const values = now !== null && typeof now === "object" ? Object.values(now) : [];
-      if (values.some(isUnknown)) return true;
       return !sameGrant(grantOf(old as Props | undefined), grantOf(now as Props | undefined));
     }
     default:

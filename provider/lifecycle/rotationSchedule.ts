@@ -42,7 +42,7 @@ import {
 } from "./connection";
 import { failuresOf, orUnknown, unpadded, type Failure, type InputsVocabulary } from "./inputs";
 import { DURATION_WORDS, parseDuration } from "./rotation";
-import { isUnknown } from "./unknown";
+import { isKnown } from "./unknown";
 import { listPodKeys, type LifecycleContext } from "./context";
 
 type Props = Record<string, unknown>;
@@ -208,12 +208,6 @@ function generationOf(v: unknown): number | undefined {
 
 /** A pair token as the state keeps it: the 8 hex digits from the URN, then 8 random ones. */
 const FULL_TOKEN = /^[0-9a-f]{16}$/;
-
-/** True when `v` is known, and so are its own fields (one level: enough for `connection`). */
-function isKnown(v: unknown): boolean {
-  if (isUnknown(v)) return false;
-  return v === null || typeof v !== "object" || Object.values(v).every((x) => !isUnknown(x));
-}
 
 /**
  * The checked inputs: the key name and token (kept from the old inputs, so that renaming the component through

@@ -9,3 +9,13 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function isUnknown(v: unknown): boolean {
   return v === UNKNOWN;
 }
+
+/**
+ * True when `v` is known, and so are its own fields: a preview may send the sentinel for a whole input or for one
+ * field of an object input (`connection.apiKey`, `permissions.messageSend`). One level, as deep as inputs go.
+ * @internal
+ */
+export function isKnown(v: unknown): boolean {
+  if (isUnknown(v)) return false;
+  return v === null || typeof v !== "object" || Object.values(v).every((x) => !isUnknown(x));
+}

@@ -127,5 +127,7 @@ describe("connection input validation (unit)", () => {
     assert.equal(connectionChanged({}, a), true, "an added connection");
     assert.equal(connectionChanged(a, { connection: UNKNOWN }), true);
     assert.equal(connectionChanged(a, { connection: { apiKey: UNKNOWN } }), true);
+    const unknownUrl = { connection: { apiKey: KEY, baseUrl: UNKNOWN } };
+    assert.equal(connectionChanged(unknownUrl, unknownUrl), true, "a field not known yet may change, even if equal");
   });
 });

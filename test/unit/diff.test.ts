@@ -101,6 +101,17 @@ describe("PodApiKey diff and check rules (unit)", () => {
         .replaces,
       ["permissions"],
     );
+    assert.deepEqual(
+      (
+        await diff("key_1", state, {
+          podId: "pod_1",
+          name: "bot-abc1234",
+          permissions: { messageSend: true, inboxRead: UNKNOWN },
+        })
+      ).replaces,
+      ["permissions"],
+      "an added permission not known yet may grant more",
+    );
   });
 
   it("replaces a state that lost its secret (a half-created key)", async () => {

@@ -119,29 +119,26 @@ export function minute(instant: string): number {
  */
 export function observe(keys: readonly BearerKey[], keyName: string, token: string): Reality {
   const shape = new RegExp(`^${literal(keyName)}-(a|b)-${token}-g([1-9][0-9]{0,8})$`);
-  const seen: Partial<Record<Member, Seen>> = {};
-  const lowest: Partial<Record<Member, number>> = {};
-  const listed: Record<Member, ListedKey[]> = { a: [], b: [] };
+  const found: Record<Member, (ListedKey & { generation: number })[]> = { a: [], b: [] };
   for (const k of keys) {
     const m = shape.exec(k.name);
-    if (m === null) continue;
-    const member = m[1] as Member;
-    const generation = Number(m[2]);
-    lowest[member] = Math.min(lowest[member] ?? generation, generation);
-    listed[member].push({ id: k.api_key_id, name: k.name, createdAt: k.created_at });
-    const best = seen[member];
-    if (
-      best === undefined ||
-      generation > best.generation ||
-      (generation === best.generation && Date.parse(k.created_at) > Date.parse(best.createdAt))
-    ) {
-      seen[member] = { generation, createdAt: k.created_at, superseded: false, listed: [] };
+    if (m !== null) {
+      found[m[1] as Member].push({ id: k.api_key_id, name: k.name, createdAt: k.created_at, generation: Number(m[2]) });
     }
   }
+  const seen: Reality = {};
   for (const m of ["a", "b"] as const) {
-    const best = seen[m];
-    const all = listed[m].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
-    if (best !== undefined) seen[m] = { ...best, superseded: lowest[m]! < best.generation, listed: all };
+    const all = found[m].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
+    if (all.length === 0) continue;
+    // Oldest first, so the last of the highest generation is the newest of it.
+    const top = Math.max(...all.map((k) => k.generation));
+    const best = all.filter((k) => k.generation === top).pop()!;
+    seen[m] = {
+      generation: top,
+      createdAt: best.createdAt,
+      superseded: all.some((k) => k.generation < top),
+      listed: all.map(({ id, name, createdAt }) => ({ id, name, createdAt })),
+    };
   }
   return seen;
 }
@@ -255,9 +252,10 @@ export async function check(
   if (canList && periodMs !== undefined) {
     const keys = await listOrExplain(env, podId as string, connectionOf(news));
     const reality = observe(keys, keyName as string, pairToken);
-    const stuck = leftoverFailure(reality, periodMs, env.now(), podId as string);
+    const now = env.now();
+    const stuck = leftoverFailure(reality, periodMs, now, podId as string);
     if (stuck !== undefined) return { inputs: news, failures: [stuck] };
-    gens = decide(gens, reality, periodMs, env.now());
+    gens = decide(gens, reality, periodMs, now);
   }
   const inputs: Props = { ...news, keyName, keyNameGiven: given !== undefined, pairToken, ...gens };
   return { inputs, failures: [] };
